@@ -1,0 +1,64 @@
+import { Injectable } from "@nestjs/common";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { CliError } from "../common/cli-errors.js";
+import { CONFIG_FILE } from "../common/workspace.js";
+import { linkSdk, type LinkResult } from "./sdk-links.js";
+
+/** The example workspace shipped with the CLI (apps/cli/templates/workspace). */
+const TEMPLATE_DIR = fileURLToPath(new URL("../../templates/workspace", import.meta.url));
+
+/** Template files whose names npm or git would treat specially are stored under another name. */
+const RENAMED: Record<string, string> = { gitignore: ".gitignore" };
+
+export interface InitResult {
+  root: string;
+  files: string[];
+  links: LinkResult[];
+}
+
+@Injectable()
+export class InitService {
+  /**
+   * Scaffolds a workspace in `dir`. Refuses an existing workspace, or files that would be
+   * overwritten, unless `force`; never touches `data/` or `logs/`.
+   */
+  init(dir: string, force: boolean): InitResult {
+    const root = resolve(dir);
+    if (existsSync(root) && !statSync(root).isDirectory()) {
+      throw new CliError(`${root} exists and is not a directory`);
+    }
+    const files = listTemplate(TEMPLATE_DIR);
+    if (!force) {
+      if (existsSync(join(root, CONFIG_FILE))) {
+        throw new CliError(
+          `${root} is already a Nerve workspace (it has a ${CONFIG_FILE}); use --force to rewrite the example files`,
+        );
+      }
+      const clashes = files.map(targetName).filter((file) => existsSync(join(root, file)));
+      if (clashes.length > 0) {
+        throw new CliError(
+          `${root} already has ${clashes.join(", ")}; use --force to overwrite ${clashes.length === 1 ? "it" : "them"}`,
+        );
+      }
+    }
+    for (const file of files) {
+      const target = join(root, targetName(file));
+      mkdirSync(dirname(target), { recursive: true });
+      copyFileSync(join(TEMPLATE_DIR, file), target);
+    }
+    return { root, files: files.map(targetName), links: linkSdk(root) };
+  }
+}
+
+function targetName(file: string): string {
+  return RENAMED[file] ?? file;
+}
+
+function listTemplate(dir: string, base = dir): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    return entry.isDirectory() ? listTemplate(path, base) : [relative(base, path)];
+  });
+}

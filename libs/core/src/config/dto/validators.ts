@@ -1,0 +1,83 @@
+import {
+  ValidatorConstraint,
+  registerDecorator,
+  type ValidationArguments,
+  type ValidationOptions,
+  type ValidatorConstraintInterface,
+} from "class-validator";
+
+import { describeValue } from "../describe-value.js";
+import { durationErrorFor, parseDuration } from "../duration.js";
+import { invalidNameMessage, isValidName } from "../names.js";
+
+/** A class-validator message: "expected <what>, got <the value>". */
+export function expected(what: string): (args: ValidationArguments) => string {
+  return (args) => `expected ${what}, got ${describeValue(args.value)}`;
+}
+
+/** Message for a required key: missing altogether, or present with no value. */
+export function required(key: string, what: string): (args: ValidationArguments) => string {
+  return (args) =>
+    args.value === undefined
+      ? `missing required key ${JSON.stringify(key)}; expected ${what}`
+      : `expected ${what}, got nothing`;
+}
+
+@ValidatorConstraint({ name: "isDuration" })
+class IsDurationConstraint implements ValidatorConstraintInterface {
+  validate(value: unknown, args: ValidationArguments): boolean {
+    if (typeof value !== "string") return false;
+    const parsed = parseDuration(value);
+    return parsed.ok && (parsed.value > 0 || !positive(args));
+  }
+
+  defaultMessage(args: ValidationArguments): string {
+    if (typeof args.value === "string") {
+      const parsed = parseDuration(args.value);
+      if (!parsed.ok) return parsed.error;
+      return `expected a duration greater than 0, got ${describeValue(args.value)}`;
+    }
+    return durationErrorFor(args.value, describeValue(args.value));
+  }
+}
+
+function positive(args: ValidationArguments): boolean {
+  return (args.constraints as unknown[])[0] === true;
+}
+
+/** A duration string such as `10s` or `1m30s`; `positive` also rejects zero. */
+export function IsDuration(options: { positive?: boolean } = {}, validation?: ValidationOptions) {
+  return (target: object, propertyName: string): void => {
+    registerDecorator({
+      target: target.constructor,
+      propertyName,
+      options: validation,
+      constraints: [options.positive === true],
+      validator: IsDurationConstraint,
+    });
+  };
+}
+
+@ValidatorConstraint({ name: "isName" })
+class IsNameConstraint implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return typeof value === "string" && isValidName(value);
+  }
+
+  defaultMessage(args: ValidationArguments): string {
+    return invalidNameMessage(String(args.constraints[0]), describeValue(args.value));
+  }
+}
+
+/** A sense, workflow or group name (see NAME_PATTERN); `kind` names it in the message. */
+export function IsName(kind: string, validation?: ValidationOptions) {
+  return (target: object, propertyName: string): void => {
+    registerDecorator({
+      target: target.constructor,
+      propertyName,
+      options: validation,
+      constraints: [kind],
+      validator: IsNameConstraint,
+    });
+  };
+}

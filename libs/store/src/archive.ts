@@ -1,0 +1,15 @@
+/** `@nerve/store/archive`: `nerve store archive` without TypeORM or Nest. */
+export {
+  ARCHIVE_LAST_DAY_KEY,
+  ARCHIVE_LAST_RUN_KEY,
+  LogArchive,
+  type ArchiveHooks,
+  type ArchiveOptions,
+  type ArchiveProgress,
+  type ArchiveResult,
+} from "./archive/log-archive.js";
+export { ARCHIVE_LOCK_KEY } from "./archive/archive-lock.js";
+export { DAY_MS, utcDay } from "./archive/archive-file.js";
+export { openLogDatabase } from "./log/open-log-db.js";
+export { ArchiveBusyError, ArchiveFileError, ArchiveWriteError } from "./errors/archive.error.js";
+export { StoreError } from "./errors/store.error.js";

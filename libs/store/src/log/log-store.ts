@@ -1,0 +1,321 @@
+import { Injectable } from "@nestjs/common";
+import type { LogQuery, LogReader, LogRow, NewLogRow } from "@nerve/core";
+import type { Database as SqliteDatabase, Statement, Transaction } from "better-sqlite3";
+import {
+  InvalidLogRowError,
+  LogCloseError,
+  LogCommitError,
+  LogStoreClosedError,
+} from "../errors/log.error.js";
+import { StoreReader } from "../reader/store-reader.js";
+import { JsonText, payloadText } from "./log-codec.js";
+import { BUSY_TIMEOUT_MS, openLogDatabase } from "./open-log-db.js";
+
+/** Tuning of the group commit. */
+export interface LogStoreOptions {
+  /** Commit as soon as this many rows are buffered. Default 1,000. */
+  batchSize?: number;
+  /** Commit at the latest this long after the first buffered row. Default 5 ms. */
+  maxDelayMs?: number;
+  /** First retry delay after a failed commit, doubled per failure. Default 50 ms. */
+  retryInitialMs?: number;
+  /** Longest retry delay. Default 2,000 ms. */
+  retryMaxMs?: number;
+  /** Told of every failed commit (the rows stay buffered). Default: a process warning. */
+  onError?: (error: LogCommitError) => void;
+  /** The clock for rows without `ts`. Default `Date.now`. */
+  now?: () => number;
+}
+
+interface Waiter {
+  index: number;
+  row: LogRow;
+  resolve: (row: LogRow) => void;
+  reject: (error: Error) => void;
+}
+
+type CommitOutcome = "committed" | "deferred" | "failed";
+
+// Five buffer slots per row: ts, source, type, ref_id, payload (one flat array, no per-row object).
+const SLOTS = 5;
+const INSERT_SQL = "INSERT INTO log (ts, source, type, ref_id, payload) VALUES (?, ?, ?, ?, ?)";
+
+/**
+ * The append side of the immutable log, with group commit: rows are buffered and written in
+ * one transaction with a prepared INSERT when `batchSize` rows are buffered or `maxDelayMs`
+ * after the first one, whichever comes first, so a row is durable within a few milliseconds
+ * while throughput stays near that of raw batched inserts.
+ *
+ * A failed commit (disk full, database locked) drops nothing: the rows stay buffered, the
+ * failure goes to `onError`, and the commit is retried with exponential backoff.
+ *
+ * It works on a raw better-sqlite3 handle — in the daemon, TypeORM's own connection — and
+ * commits only when no other transaction is open on that handle, so its rows never end up
+ * inside someone else's transaction.
+ *
+ * Lifecycle: `open` → (`close()`) → `closed`; appends after `close()` throw.
+ */
+@Injectable()
+export class LogStore implements LogReader {
+  readonly reader: StoreReader;
+  private readonly insert: Statement;
+  private readonly insertBatch: Transaction<
+    (buffer: unknown[], rows: number, waiters: Waiter[]) => void
+  >;
+  private readonly batchSize: number;
+  private readonly maxDelayMs: number;
+  private readonly retryInitialMs: number;
+  private readonly retryMaxMs: number;
+  private readonly onError: (error: LogCommitError) => void;
+  private readonly now: () => number;
+  private buffer: (string | number | null)[] = [];
+  private pending = 0;
+  private waiters: Waiter[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private immediate: NodeJS.Immediate | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private failures = 0;
+  private lastError: LogCommitError | null = null;
+  private closing: Promise<void> | null = null;
+  private ownsDb = false;
+
+  /**
+   * @param db a writable handle on `data/logs.db`, schema migrated; the caller keeps owning it
+   *   unless the store was made by {@link LogStore.open}.
+   */
+  constructor(
+    readonly db: SqliteDatabase,
+    options: LogStoreOptions = {},
+  ) {
+    this.batchSize = options.batchSize ?? 1_000;
+    this.maxDelayMs = options.maxDelayMs ?? 5;
+    this.retryInitialMs = options.retryInitialMs ?? 50;
+    this.retryMaxMs = options.retryMaxMs ?? 2_000;
+    this.onError = options.onError ?? ((error) => process.emitWarning(error));
+    this.now = options.now ?? Date.now;
+    this.reader = new StoreReader(db);
+    this.insert = db.prepare(INSERT_SQL);
+    this.insertBatch = db.transaction((buffer: unknown[], rows: number, waiters: Waiter[]) => {
+      const insert = this.insert;
+      let w = 0;
+      let next = waiters.length > 0 ? waiters[0].index : -1;
+      for (let i = 0, k = 0; i < rows; i += 1, k += SLOTS) {
+        const info = insert.run(
+          buffer[k],
+          buffer[k + 1],
+          buffer[k + 2],
+          buffer[k + 3],
+          buffer[k + 4],
+        );
+        if (i === next) {
+          waiters[w].row.id = Number(info.lastInsertRowid);
+          w += 1;
+          next = w < waiters.length ? waiters[w].index : -1;
+        }
+      }
+    });
+  }
+
+  /** A store on its own connection to the workspace's `data/logs.db` (created if needed);
+   * `close()` also closes that connection. */
+  static open(root: string, options: LogStoreOptions = {}): LogStore {
+    const store = new LogStore(openLogDatabase(root), options);
+    store.ownsDb = true;
+    return store;
+  }
+
+  /** Rows buffered and not yet committed. */
+  get pendingRows(): number {
+    return this.pending;
+  }
+
+  /**
+   * Buffers a row; it is committed within `maxDelayMs` (or at once when the batch is full).
+   * `payload` is stored as JSON text: pass a value, or a {@link JsonText} holding JSON already.
+   *
+   * @throws InvalidLogRowError, LogPayloadError for a malformed row; LogStoreClosedError after close().
+   */
+  append(row: NewLogRow): void {
+    this.enqueue(row);
+    if (this.pending >= this.batchSize) {
+      if (this.retryTimer === null) this.commit();
+    } else if (this.timer === null && this.retryTimer === null) {
+      this.timer = setTimeout(this.onTimer, this.maxDelayMs);
+    }
+  }
+
+  /**
+   * Appends a row and resolves with it (id assigned) once it is committed. Rows appended in
+   * the same tick share one commit. While commits fail, the promise waits for the retry.
+   */
+  appendDurable<P>(row: NewLogRow<P>): Promise<LogRow<P>> {
+    return new Promise<LogRow>((resolve, reject) => {
+      const payload =
+        row.payload instanceof JsonText ? (JSON.parse(row.payload.text) as unknown) : row.payload;
+      const ts = this.enqueue(row);
+      const stored: LogRow = {
+        id: 0,
+        ts,
+        source: row.source,
+        type: row.type,
+        refId: row.refId ?? null,
+        payload: payload ?? null,
+      };
+      this.waiters.push({ index: this.pending - 1, row: stored, resolve, reject });
+      if (this.immediate === null && this.retryTimer === null) {
+        this.immediate = setImmediate(this.onTimer);
+      }
+    }) as Promise<LogRow<P>>;
+  }
+
+  /**
+   * Commits every buffered row now.
+   *
+   * @throws LogCommitError if the commit fails (the rows stay buffered and are retried).
+   */
+  async flush(): Promise<void> {
+    const deadline = Date.now() + BUSY_TIMEOUT_MS;
+    while (this.pending > 0) {
+      const outcome = this.commit();
+      if (outcome === "committed") return;
+      if (outcome === "failed") throw this.lastError!;
+      // Another transaction is open on the shared handle: wait for it, within the busy timeout.
+      if (Date.now() > deadline) {
+        throw new LogCommitError(
+          this.db.name,
+          this.pending,
+          this.failures + 1,
+          new Error(`a transaction stayed open on the connection for ${BUSY_TIMEOUT_MS} ms`),
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+  }
+
+  /**
+   * Flushes and stops: later appends throw. Closes the connection only if {@link LogStore.open}
+   * opened it. Idempotent.
+   *
+   * @throws LogCloseError if buffered rows could not be committed (they are then lost).
+   */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  /** Log rows matching the filters, newest first by default (buffered rows committed first). */
+  query(q: LogQuery = {}): LogRow[] {
+    this.commitIfIdle();
+    return this.reader.query(q);
+  }
+
+  /** How many log rows match the filters (buffered rows committed first). */
+  count(q: LogQuery = {}): number {
+    this.commitIfIdle();
+    return this.reader.count(q);
+  }
+
+  private async shutdown(): Promise<void> {
+    try {
+      await this.flush();
+    } catch (error) {
+      const lost = new LogCloseError(this.db.name, this.pending, error);
+      for (const waiter of this.waiters) waiter.reject(lost);
+      this.waiters = [];
+      this.buffer = [];
+      this.pending = 0;
+      throw lost;
+    } finally {
+      this.clearTimers();
+      if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+      this.retryTimer = null;
+      if (this.ownsDb && this.db.open) this.db.close();
+    }
+  }
+
+  private enqueue(row: NewLogRow): number {
+    if (this.closing !== null) throw new LogStoreClosedError(this.db.name);
+    const { source, type } = row;
+    if (typeof source !== "string" || source === "" || typeof type !== "string" || type === "") {
+      throw new InvalidLogRowError(
+        `log row needs a non-empty source and type, got source ${JSON.stringify(source)}, ` +
+          `type ${JSON.stringify(type)}`,
+      );
+    }
+    const ts = row.ts ?? this.now();
+    if (!Number.isSafeInteger(ts)) {
+      throw new InvalidLogRowError(
+        `log row ${source}/${type}: ts must be integer epoch ms, got ${String(ts)}`,
+      );
+    }
+    const refId = row.refId ?? null;
+    if (refId !== null && typeof refId !== "string") {
+      throw new InvalidLogRowError(`log row ${source}/${type}: refId must be a string or null`);
+    }
+    const text = payloadText(row.payload, source, type);
+    this.buffer.push(ts, source, type, refId, text);
+    this.pending += 1;
+    return ts;
+  }
+
+  private readonly onTimer = (): void => {
+    this.commit();
+  };
+
+  private readonly onRetry = (): void => {
+    this.retryTimer = null;
+    this.commit();
+  };
+
+  private commitIfIdle(): void {
+    if (this.pending > 0 && this.retryTimer === null) this.commit();
+  }
+
+  private commit(): CommitOutcome {
+    this.clearTimers();
+    if (this.pending === 0) return "committed";
+    if (this.db.inTransaction) {
+      this.timer = setTimeout(this.onTimer, 1);
+      return "deferred";
+    }
+    const rows = this.pending;
+    const buffer = this.buffer;
+    const waiters = this.waiters;
+    try {
+      this.insertBatch.immediate(buffer, rows, waiters);
+    } catch (error) {
+      this.failures += 1;
+      this.lastError = new LogCommitError(this.db.name, rows, this.failures, error);
+      if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+      const delay = Math.min(this.retryMaxMs, this.retryInitialMs * 2 ** (this.failures - 1));
+      this.retryTimer = setTimeout(this.onRetry, delay);
+      this.report(this.lastError);
+      return "failed";
+    }
+    this.buffer = [];
+    this.pending = 0;
+    this.waiters = [];
+    this.failures = 0;
+    this.lastError = null;
+    // A flush may have succeeded during a backoff: go back to the normal timer at once.
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    for (const waiter of waiters) waiter.resolve(waiter.row);
+    return "committed";
+  }
+
+  private report(error: LogCommitError): void {
+    try {
+      this.onError(error);
+    } catch {
+      // A failing error handler must not stop the retries.
+    }
+  }
+
+  private clearTimers(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    if (this.immediate !== null) clearImmediate(this.immediate);
+    this.timer = null;
+    this.immediate = null;
+  }
+}

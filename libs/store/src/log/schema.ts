@@ -1,0 +1,78 @@
+/**
+ * The schema of `data/logs.db`, as versioned steps. This file is the one source of truth: the
+ * TypeORM migration classes (daemon) and the light opener (CLI, workers) both run these
+ * statements, and both record the reached version in `meta.schema_version`, which is what
+ * decides whether a step still has to run. So a database first created by the CLI is picked up
+ * by the daemon's TypeORM migrations without running anything twice, and the other way round.
+ */
+
+/** One schema step: applied once, in a transaction, in version order. */
+export interface LogSchemaStep {
+  version: number;
+  name: string;
+  statements: readonly string[];
+}
+
+/** Rows with this marker present may be deleted: only the archive writes it, inside its own
+ * delete transaction, and removes it before committing, so no other connection ever sees it. */
+export const ARCHIVE_MARKER_TABLE = "log_archive_marker";
+
+export const LOG_UPDATE_REFUSED = "log is append-only: UPDATE on table log is refused";
+export const LOG_DELETE_REFUSED =
+  "log is append-only: DELETE on table log is refused (rows leave the log only through `nerve store archive`)";
+
+/** The statuses of RunStatus (@nerve/core), for the CHECK constraint. Spelled out rather than
+ * derived: a step's SQL must never change once released; a new status needs a new step. */
+export const RUN_STATUS_LIST =
+  "'queued', 'started', 'completed', 'failed', 'crashed', 'interrupted', 'dropped'";
+
+/** Named, so TypeORM's entity (`@Check`) and this schema agree on it. */
+export const RUN_STATUS_CHECK = "CHK_workflow_runs_status";
+
+// Tables and indexes are written exactly as TypeORM generates them from the entities in
+// typeorm/entities, so its schema builder finds nothing to change (a spec checks this).
+export const LOG_SCHEMA_STEPS: readonly LogSchemaStep[] = [
+  {
+    version: 1,
+    name: "initial",
+    statements: [
+      // AUTOINCREMENT: ids are never reused, even after the archive deleted the newest rows, so
+      // an id names one row forever across database and archive files.
+      'CREATE TABLE "log" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "ts" integer NOT NULL, ' +
+        '"source" text NOT NULL, "type" text NOT NULL, "ref_id" text, "payload" text)',
+      'CREATE INDEX "log_ts" ON "log" ("ts")',
+      'CREATE INDEX "log_type_ts" ON "log" ("type", "ts")',
+      'CREATE INDEX "log_ref_id" ON "log" ("ref_id")',
+      `CREATE TABLE "${ARCHIVE_MARKER_TABLE}" ("day" text NOT NULL)`,
+      `CREATE TRIGGER "log_no_update" BEFORE UPDATE ON "log"
+       BEGIN SELECT RAISE(ABORT, '${LOG_UPDATE_REFUSED}'); END`,
+      `CREATE TRIGGER "log_no_delete" BEFORE DELETE ON "log"
+       WHEN NOT EXISTS (SELECT 1 FROM "${ARCHIVE_MARKER_TABLE}")
+       BEGIN SELECT RAISE(ABORT, '${LOG_DELETE_REFUSED}'); END`,
+      'CREATE TABLE "workflow_runs" ("run_id" text PRIMARY KEY NOT NULL, "workflow" text NOT NULL, ' +
+        `"status" text NOT NULL, "prompt" text NOT NULL DEFAULT (''), "payload" text, ` +
+        '"max_rounds" integer NOT NULL, "rounds" integer NOT NULL DEFAULT (0), "end_reason" text, ' +
+        '"error" text, "source" text NOT NULL, "cause_id" text, "created_at" integer NOT NULL, ' +
+        '"started_at" integer, "ended_at" integer, "updated_at" integer NOT NULL, ' +
+        '"resumes" integer NOT NULL DEFAULT (0), ' +
+        `CONSTRAINT "${RUN_STATUS_CHECK}" CHECK ("status" IN (${RUN_STATUS_LIST})))`,
+      'CREATE INDEX "workflow_runs_status_created" ON "workflow_runs" ("status", "created_at")',
+      'CREATE INDEX "workflow_runs_workflow_created" ON "workflow_runs" ("workflow", "created_at")',
+      'CREATE TABLE "meta" ("key" text PRIMARY KEY NOT NULL, "value" text NOT NULL)',
+    ],
+  },
+];
+
+/** The version a fully migrated database has. */
+export const LOG_SCHEMA_VERSION = LOG_SCHEMA_STEPS[LOG_SCHEMA_STEPS.length - 1].version;
+
+export const SCHEMA_VERSION_KEY = "schema_version";
+
+/** Whether the meta table exists yet (it does not before step 1). */
+export const META_EXISTS_SQL = `SELECT 1 AS present FROM sqlite_master WHERE type = 'table' AND name = 'meta'`;
+export const READ_SCHEMA_VERSION_SQL = `SELECT value FROM meta WHERE key = '${SCHEMA_VERSION_KEY}'`;
+export const WRITE_SCHEMA_VERSION_SQL =
+  `INSERT INTO meta (key, value) VALUES ('${SCHEMA_VERSION_KEY}', ?) ` +
+  "ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+export const UPSERT_META_SQL =
+  "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value";

@@ -1,0 +1,134 @@
+import {
+  type BeforeApplicationShutdown,
+  type DynamicModule,
+  Global,
+  Inject,
+  Logger,
+  Module,
+  type OnApplicationShutdown,
+} from "@nestjs/common";
+import { LogArchive } from "../archive/log-archive.js";
+import { BlobStore } from "../blobs/blob-store.js";
+import { LogSchemaError } from "../errors/log.error.js";
+import { LogStore, type LogStoreOptions } from "../log/log-store.js";
+import { readLogSchemaVersion } from "../log/open-log-db.js";
+import { LOG_SCHEMA_VERSION } from "../log/schema.js";
+import { MetaStore } from "../meta/meta-store.js";
+import { StoreReader } from "../reader/store-reader.js";
+import { RunStore } from "../runs/run-store.js";
+import { SenseQuery } from "../sense-db/sense-query.js";
+import { StoreDataSource, createStoreDataSource } from "../typeorm/store-data-source.js";
+
+export interface StoreModuleOptions {
+  /** The workspace root; the store lives in its `data/` folder. */
+  root: string;
+  /** Group commit tuning; failed commits are logged unless `onError` is given. */
+  log?: LogStoreOptions;
+}
+
+/** Injection token of the options given to {@link StoreModule.forRoot}. */
+export const STORE_OPTIONS = Symbol("STORE_OPTIONS");
+
+/**
+ * The store for a Nest application (global): the TypeORM DataSource on `data/logs.db`
+ * (migrated at start) and, on its connection, LogStore, RunStore, MetaStore, StoreReader and
+ * LogArchive; plus BlobStore and SenseQuery. At shutdown the log is flushed (before
+ * application shutdown, so rows appended by other modules' destroy hooks are written), then
+ * closed with the DataSource (application shutdown, the last phase).
+ */
+@Global()
+@Module({})
+export class StoreModule implements BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly logger = new Logger(StoreModule.name);
+
+  constructor(
+    @Inject(LogStore) private readonly logStore: LogStore,
+    @Inject(StoreDataSource) private readonly dataSource: StoreDataSource,
+  ) {}
+
+  static forRoot(options: StoreModuleOptions): DynamicModule {
+    const { root } = options;
+    const logger = new Logger("LogStore");
+    const onError = options.log?.onError ?? ((error: Error) => logger.error(error.message));
+    return {
+      module: StoreModule,
+      global: true,
+      providers: [
+        { provide: STORE_OPTIONS, useValue: options },
+        {
+          provide: StoreDataSource,
+          useFactory: async (): Promise<StoreDataSource> => {
+            const dataSource = await createStoreDataSource(root).initialize();
+            const version = readLogSchemaVersion(dataSource.connection);
+            if (version !== LOG_SCHEMA_VERSION) {
+              await dataSource.destroy();
+              throw new LogSchemaError(
+                `${dataSource.connection.name} has schema version ${version}, expected ` +
+                  `${LOG_SCHEMA_VERSION}; a newer Nerve wrote it`,
+              );
+            }
+            return dataSource;
+          },
+        },
+        {
+          provide: StoreReader,
+          useFactory: (ds: StoreDataSource) => new StoreReader(ds.connection),
+          inject: [StoreDataSource],
+        },
+        {
+          provide: LogStore,
+          useFactory: (ds: StoreDataSource) =>
+            new LogStore(ds.connection, { ...options.log, onError }),
+          inject: [StoreDataSource],
+        },
+        {
+          provide: RunStore,
+          useFactory: (ds: StoreDataSource, reader: StoreReader) =>
+            new RunStore(ds.connection, reader),
+          inject: [StoreDataSource, StoreReader],
+        },
+        {
+          provide: MetaStore,
+          useFactory: (ds: StoreDataSource, reader: StoreReader) =>
+            new MetaStore(ds.connection, reader),
+          inject: [StoreDataSource, StoreReader],
+        },
+        {
+          provide: LogArchive,
+          useFactory: (ds: StoreDataSource) => new LogArchive(ds.connection, root),
+          inject: [StoreDataSource],
+        },
+        { provide: BlobStore, useFactory: () => new BlobStore(root) },
+        { provide: SenseQuery, useFactory: () => new SenseQuery() },
+      ],
+      exports: [
+        STORE_OPTIONS,
+        StoreDataSource,
+        StoreReader,
+        LogStore,
+        RunStore,
+        MetaStore,
+        LogArchive,
+        BlobStore,
+        SenseQuery,
+      ],
+    };
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    try {
+      await this.logStore.flush();
+    } catch (error) {
+      // close() retries once more at application shutdown and reports what is lost.
+      this.logger.error((error as Error).message);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    try {
+      await this.logStore.close();
+    } finally {
+      if (this.dataSource.isInitialized) await this.dataSource.destroy();
+    }
+  }
+}

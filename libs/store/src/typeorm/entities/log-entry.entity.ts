@@ -1,0 +1,31 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from "typeorm";
+
+/**
+ * A row of the immutable log (`log`). The table refuses UPDATE, and DELETE outside the
+ * archive, by trigger; write through LogStore, read through StoreReader or this entity.
+ */
+@Entity({ name: "log" })
+@Index("log_ts", ["ts"])
+@Index("log_type_ts", ["type", "ts"])
+@Index("log_ref_id", ["refId"])
+export class LogEntry {
+  @PrimaryGeneratedColumn({ type: "integer" })
+  id!: number;
+
+  /** Epoch ms. */
+  @Column({ type: "integer" })
+  ts!: number;
+
+  @Column({ type: "text" })
+  source!: string;
+
+  @Column({ type: "text" })
+  type!: string;
+
+  @Column({ name: "ref_id", type: "text", nullable: true })
+  refId!: string | null;
+
+  /** JSON text. */
+  @Column({ type: "text", nullable: true })
+  payload!: string | null;
+}

@@ -1,0 +1,4 @@
+import { LogSchemaInitial1730000000001 } from "./1730000000001-log-schema-initial.js";
+
+/** The TypeORM migrations of `data/logs.db`, one per shared schema step, in order. */
+export const LOG_MIGRATIONS = [LogSchemaInitial1730000000001];

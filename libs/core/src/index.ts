@@ -22,3 +22,4 @@ export { InvalidDurationError } from "./config/errors/invalid-duration.error.js"
 export { findSense, findWorkflow } from "./config/find.js";
 export { formatIssue } from "./config/format-issue.js";
 export { isValidName, NAME_PATTERN } from "./config/names.js";
+export { describeSenses } from "./config/sense-info.js";

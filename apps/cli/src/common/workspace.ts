@@ -1,4 +1,4 @@
-import { existsSync, statSync } from "node:fs";
+import { existsSync, realpathSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { CliError } from "./cli-errors.js";
 
@@ -15,7 +15,8 @@ export interface FindWorkspaceOptions {
 
 /**
  * Finds the workspace root: `--root DIR`, else `NERVE_ROOT`, else the nearest ancestor of the
- * current directory that holds a `nerve.yaml`.
+ * current directory that holds a `nerve.yaml`. The path is canonical (symlinks resolved), so the
+ * CLI and the daemon derive the same socket path from it.
  */
 export function findWorkspace(options: FindWorkspaceOptions = {}): string {
   const env = options.env ?? process.env;
@@ -30,10 +31,10 @@ export function findWorkspace(options: FindWorkspaceOptions = {}): string {
         `${via} ${root} has no ${CONFIG_FILE}; create a workspace with \`nerve init ${root}\``,
       );
     }
-    return root;
+    return realpathSync(root);
   }
   for (let dir = resolve(cwd); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, CONFIG_FILE))) return dir;
+    if (existsSync(join(dir, CONFIG_FILE))) return realpathSync(dir);
     if (dirname(dir) === dir) break;
   }
   throw new CliError(

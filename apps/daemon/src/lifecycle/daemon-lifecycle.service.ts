@@ -1,0 +1,89 @@
+import {
+  Inject,
+  Injectable,
+  type BeforeApplicationShutdown,
+  type OnModuleInit,
+} from "@nestjs/common";
+import { NERVE_VERSION } from "@nerve/core";
+import { LogStore } from "@nerve/store";
+import { ConfigService } from "../kernel/config.service.js";
+import { DaemonLog } from "../kernel/daemon-log.js";
+import { KernelService } from "../kernel/kernel.service.js";
+import { NERVE_OPTIONS, type NerveOptions } from "../kernel/nerve-options.js";
+import { removePidFile, writePidFile } from "../kernel/pid-file.js";
+import { ReflexScheduler } from "../reflex/reflex-scheduler.service.js";
+import { SenseRuntime } from "../sense/sense-runtime.service.js";
+
+/** Computes in flight get this long to finish when the daemon stops (SPEC §8). */
+export const DRAIN_GRACE_MS = 5_000;
+
+/**
+ * Start and stop of the whole engine, in one place: the pid file and `daemon.start` row at
+ * start; at shutdown, in order: no new computes (scheduler stopped), computes in flight drained,
+ * `daemon.stop` written and the log flushed, the pid file removed. The store closes after this,
+ * in its own shutdown hook.
+ */
+@Injectable()
+export class DaemonLifecycle implements OnModuleInit, BeforeApplicationShutdown {
+  private readonly writesPidFile: boolean;
+
+  constructor(
+    @Inject(NERVE_OPTIONS) options: NerveOptions,
+    private readonly kernel: KernelService,
+    private readonly config: ConfigService,
+    private readonly logStore: LogStore,
+    private readonly log: DaemonLog,
+    private readonly scheduler: ReflexScheduler,
+    private readonly senses: SenseRuntime,
+  ) {
+    // The pid file marks the daemon that serves this workspace's socket; an engine embedded
+    // without the socket is not that daemon.
+    this.writesPidFile = options.ipc !== false;
+  }
+
+  onModuleInit(): void {
+    const { senses, workflows } = this.config.current;
+    this.logStore.append({
+      source: "daemon",
+      type: "daemon.start",
+      payload: { pid: process.pid, version: NERVE_VERSION, root: this.config.root },
+    });
+    this.log.info(
+      "daemon",
+      `starting (pid ${process.pid}, ${senses.length} senses, ${workflows.length} workflows) in ${this.config.root}`,
+    );
+    for (const warning of this.config.warnings) {
+      this.log.warn("config", `${warning.path}: ${warning.message}`);
+    }
+  }
+
+  /**
+   * Called once the whole application is up (socket bound): only then is the pid file written, so
+   * a daemon that failed to start never leaves one behind.
+   */
+  markRunning(): void {
+    if (this.writesPidFile) writePidFile(this.config.root, process.pid);
+    this.kernel.setState("running");
+    this.log.info("daemon", "running");
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.kernel.state === "draining" || this.kernel.state === "stopped") return;
+    const reason = this.kernel.shutdownReason ?? "application closed";
+    this.kernel.setState("draining");
+    this.log.info("daemon", `stopping (${reason})`);
+    this.scheduler.stop();
+    await this.senses.drain(DRAIN_GRACE_MS);
+    // Outcomes of the drained computes (signals, error rows, launches) are recorded before the end.
+    await this.scheduler.idle();
+    this.logStore.append({
+      source: "daemon",
+      type: "daemon.stop",
+      payload: { pid: process.pid, reason },
+    });
+    await this.logStore.flush();
+    if (this.writesPidFile) removePidFile(this.config.root, process.pid);
+    this.kernel.setState("stopped");
+    this.log.info("daemon", "stopped");
+  }
+}

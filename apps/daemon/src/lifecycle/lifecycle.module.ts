@@ -1,0 +1,11 @@
+import { Module } from "@nestjs/common";
+import { ReflexModule } from "../reflex/reflex.module.js";
+import { SenseModule } from "../sense/sense.module.js";
+import { DaemonLifecycle } from "./daemon-lifecycle.service.js";
+
+@Module({
+  imports: [ReflexModule, SenseModule],
+  providers: [DaemonLifecycle],
+  exports: [DaemonLifecycle],
+})
+export class LifecycleModule {}

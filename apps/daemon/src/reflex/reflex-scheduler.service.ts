@@ -1,0 +1,336 @@
+import {
+  type BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+} from "@nestjs/common";
+import { OnEvent } from "@nestjs/event-emitter";
+import type { SenseTrigger, Signal, TriggerKind } from "@nerve/core";
+import { Clock } from "../kernel/clock.js";
+import { ConfigService } from "../kernel/config.service.js";
+import { DaemonLog } from "../kernel/daemon-log.js";
+import { KernelEvents, type ConfigChangedEvent } from "../kernel/events.js";
+import { type ComputeOutcome, SenseExecutor } from "../sense/sense-runtime.types.js";
+import { SignalBus } from "../signal/signal-bus.js";
+import { ComputeOutcomeHandler, executorFailure } from "./compute-outcome-handler.js";
+import { SchedulerStoppedError } from "./errors/scheduler-stopped.error.js";
+import { UnknownSenseError } from "./errors/unknown-sense.error.js";
+import type { TimeoutHost } from "./interval-timer.js";
+import { planReflexes, type ReflexPlan } from "./reflex-plan.js";
+import { RegistryTimeoutHost } from "./registry-timeout-host.js";
+import {
+  cancelTimers,
+  emptyStats,
+  newSlot,
+  recordFailure,
+  syncIntervals,
+  wakeTimerName,
+  type SenseSlot,
+  type SenseStatus,
+} from "./sense-slot.js";
+
+/**
+ * `idle`: made, slots built from the config, no timer yet (triggers wait) → `start()` →
+ * `running`: timers armed, computes start → `stop()` → `stopped`: no timer, no new compute;
+ * computes in flight still have their outcomes handled (see {@link ReflexScheduler.idle}).
+ */
+export type SchedulerState = "idle" | "running" | "stopped";
+
+const LOG_TAG = "reflex";
+
+/**
+ * Decides when each sense computes (SPEC §5): interval reflexes tick from absolute deadlines
+ * (daemon start + grace period, then every interval); `on` reflexes turn each signal of the
+ * senses they name into a trigger. One sense never computes twice at once: whatever arrives
+ * while it computes, inside its throttle window (minimum time between two compute starts) or
+ * before its grace period ends is merged into ONE follow-up compute that gets every signal,
+ * oldest first. Outcomes go to {@link ComputeOutcomeHandler}.
+ *
+ * Timers go through SchedulerRegistry and time through the injected Clock, so fake timers drive
+ * it in tests.
+ */
+@Injectable()
+export class ReflexScheduler
+  implements OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown
+{
+  private state: SchedulerState = "idle";
+  private startedAt = 0;
+  private readonly slots = new Map<string, SenseSlot>();
+  private listeners = new Map<string, string[]>();
+  private unsubscribe: (() => void) | null = null;
+  private readonly inflight = new Set<Promise<unknown>>();
+
+  constructor(
+    @Inject(ConfigService) config: ConfigService,
+    @Inject(SenseExecutor) private readonly executor: SenseExecutor,
+    @Inject(ComputeOutcomeHandler) private readonly outcomes: ComputeOutcomeHandler,
+    @Inject(SignalBus) private readonly bus: SignalBus,
+    @Inject(DaemonLog) private readonly log: DaemonLog,
+    @Inject(Clock) private readonly clock: Clock,
+    @Inject(RegistryTimeoutHost) private readonly timers: TimeoutHost,
+  ) {
+    this.apply(planReflexes(config.current));
+  }
+
+  get status(): SchedulerState {
+    return this.state;
+  }
+
+  /** When `start()` ran (epoch ms): grace periods count from here. Null before. */
+  get startTime(): number | null {
+    return this.state === "idle" ? null : this.startedAt;
+  }
+
+  onApplicationBootstrap(): void {
+    this.start();
+  }
+
+  onModuleDestroy(): void {
+    this.stop();
+  }
+
+  /**
+   * Stops; does not wait for computes in flight: the termination path drains the sense runtime
+   * and may then await {@link ReflexScheduler.idle} so their outcomes are logged before the
+   * final flush.
+   */
+  beforeApplicationShutdown(): void {
+    this.stop();
+  }
+
+  /** Arms the interval timers and starts listening to signals. Idempotent. */
+  start(): void {
+    if (this.state !== "idle") return;
+    this.state = "running";
+    this.startedAt = this.clock.now();
+    this.unsubscribe = this.bus.subscribe("*", this.onSignal);
+    for (const slot of this.slots.values()) {
+      this.syncIntervals(slot);
+      this.pump(slot);
+    }
+  }
+
+  /**
+   * Cancels every timer and takes no more triggers; pending triggers are dropped (logged).
+   * Computes in flight keep running and their outcomes are still handled. Idempotent.
+   */
+  stop(): void {
+    if (this.state === "stopped") return;
+    this.state = "stopped";
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    let dropped = 0;
+    for (const slot of this.slots.values()) {
+      cancelTimers(slot, this.timers);
+      dropped += slot.pending.size;
+      slot.pending.clear();
+    }
+    if (dropped > 0) {
+      this.log.info(LOG_TAG, `stopped: ${dropped} pending trigger(s) will not run`);
+    }
+  }
+
+  /** Resolves once no compute is in flight and every outcome (launches included) is handled. */
+  async idle(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+  }
+
+  /**
+   * Asks for a compute of `sense` by hand (`nerve sense trigger`). It runs as soon as the
+   * sense's grace period, throttle and any compute in flight allow, merged with whatever else
+   * is pending.
+   *
+   * @throws UnknownSenseError when nerve.yaml declares no such sense.
+   * @throws SchedulerStoppedError once the scheduler has stopped.
+   */
+  trigger(sense: string): void {
+    const slot = this.slots.get(sense);
+    if (slot === undefined || slot.removed) throw new UnknownSenseError(sense, this.senseNames());
+    if (this.state === "stopped") throw new SchedulerStoppedError(sense);
+    this.request(slot, "manual");
+  }
+
+  /** The live state of a declared sense, or null for an unknown one. */
+  senseStatus(sense: string): SenseStatus | null {
+    const slot = this.slots.get(sense);
+    if (slot === undefined || slot.removed) return null;
+    return { ...slot.stats, running: slot.running, pending: slot.pending.size };
+  }
+
+  /** Names of the senses of the running config (for messages; SenseRegistry.list gives YAML order). */
+  senseNames(): string[] {
+    return [...this.slots.values()].filter((slot) => !slot.removed).map((slot) => slot.name);
+  }
+
+  /**
+   * Applies a reloaded config: unchanged senses keep their state and timers; intervals that
+   * changed are rescheduled; removed senses are dropped with their pending triggers; new senses
+   * get timers whose grace period counts from the daemon start, not from the reload.
+   */
+  @OnEvent(KernelEvents.configChanged)
+  onConfigChanged(event: ConfigChangedEvent): void {
+    if (this.state === "stopped") return;
+    const before = new Set(this.senseNames());
+    const plan = planReflexes(event.next);
+    this.apply(plan);
+    const added = [...plan.senses.keys()].filter((name) => !before.has(name));
+    const removed = [...before].filter((name) => !plan.senses.has(name));
+    this.log.info(
+      LOG_TAG,
+      `reflexes reloaded: ${plan.senses.size} sense(s)` +
+        (added.length > 0 ? `, added ${added.join(", ")}` : "") +
+        (removed.length > 0 ? `, removed ${removed.join(", ")}` : ""),
+    );
+  }
+
+  private apply(plan: ReflexPlan): void {
+    for (const [name, slot] of this.slots) if (!plan.senses.has(name)) this.remove(slot);
+    for (const [name, { sense, intervals }] of plan.senses) {
+      let slot = this.slots.get(name);
+      if (slot === undefined) {
+        slot = newSlot(sense, intervals);
+        this.slots.set(name, slot);
+      } else if (slot.removed) {
+        // Re-added while its last compute still runs: same slot, so they cannot overlap.
+        slot.removed = false;
+        slot.stats = emptyStats();
+      }
+      slot.sense = sense;
+      slot.intervalsWanted = intervals;
+      if (this.state === "running") {
+        this.syncIntervals(slot);
+        this.pump(slot);
+      }
+    }
+    this.listeners = plan.listeners;
+  }
+
+  private remove(slot: SenseSlot): void {
+    if (slot.removed) return;
+    slot.removed = true;
+    cancelTimers(slot, this.timers);
+    if (!slot.pending.empty) {
+      this.log.info(
+        LOG_TAG,
+        `sense ${slot.name} was removed from nerve.yaml: ${slot.pending.size} pending trigger(s) discarded`,
+      );
+    }
+    slot.pending.clear();
+    if (!slot.running) this.slots.delete(slot.name);
+  }
+
+  private syncIntervals(slot: SenseSlot): void {
+    syncIntervals(slot, {
+      startedAt: this.startedAt,
+      now: () => this.clock.now(),
+      host: this.timers,
+      onTick: () => this.request(slot, "interval"),
+    });
+  }
+
+  private readonly onSignal = (signal: Signal): void => {
+    for (const name of this.listeners.get(signal.sense) ?? []) {
+      const slot = this.slots.get(name);
+      if (slot !== undefined && !slot.removed) this.request(slot, "signal", signal);
+    }
+  };
+
+  private request(slot: SenseSlot, kind: TriggerKind, signal?: Signal): void {
+    if (this.state === "stopped" || slot.removed) return;
+    slot.pending.add(kind, signal);
+    this.pump(slot);
+  }
+
+  /** Starts the slot's pending compute if nothing holds it back, else waits for what does. */
+  private pump(slot: SenseSlot): void {
+    if (this.state !== "running" || slot.running || slot.removed || slot.pending.empty) return;
+    const now = this.clock.now();
+    const graceEnd = this.startedAt + slot.sense.gracePeriodMs;
+    const throttleEnd =
+      slot.lastStartAt === null ? -Infinity : slot.lastStartAt + slot.sense.throttleMs;
+    const earliest = Math.max(graceEnd, throttleEnd);
+    if (now < earliest) {
+      slot.wakeArmed = true;
+      this.timers.setTimeout(wakeTimerName(slot), () => this.wake(slot), earliest - now);
+      return;
+    }
+    if (slot.wakeArmed) this.timers.clearTimeout(wakeTimerName(slot));
+    slot.wakeArmed = false;
+    const availability = this.executor.availability(slot.name);
+    if (availability.disabled) {
+      if (!slot.disabledNoticed) {
+        this.log.warn(
+          `sense:${slot.name}`,
+          `sense is disabled (${availability.reason ?? "no reason given"}); its triggers are ` +
+            `dropped until it is enabled again`,
+        );
+      }
+      slot.disabledNoticed = true;
+      slot.pending.clear();
+      return;
+    }
+    slot.disabledNoticed = false;
+    const trigger = slot.pending.take();
+    if (trigger !== null) this.run(slot, trigger, now);
+  }
+
+  private wake(slot: SenseSlot): void {
+    slot.wakeArmed = false;
+    this.pump(slot);
+  }
+
+  private run(slot: SenseSlot, trigger: SenseTrigger, now: number): void {
+    slot.running = true;
+    slot.lastStartAt = now;
+    const causeId = trigger.signals[0]?.id ?? null;
+    let outcome: Promise<ComputeOutcome>;
+    try {
+      outcome = this.executor.compute({ sense: slot.name, trigger });
+    } catch (error) {
+      outcome = Promise.resolve(executorFailure(error, now, this.clock.now()));
+    }
+    // The executor promises never to reject; if it does, the compute still counts as failed.
+    const done = outcome
+      .catch((error: unknown) => executorFailure(error, now, this.clock.now()))
+      .then((result) => this.settle(slot, result, causeId));
+    this.track(done);
+  }
+
+  private settle(slot: SenseSlot, outcome: ComputeOutcome, causeId: string | null): void {
+    slot.running = false;
+    const stats = slot.stats;
+    stats.computes += 1;
+    stats.lastComputeAt = outcome.endedAt;
+    try {
+      const handled = this.outcomes.handle(slot.name, outcome, causeId);
+      if (handled.signal !== null) stats.lastSignalAt = handled.signal.ts;
+      if (handled.failure !== null) recordFailure(stats, handled.failure);
+      if (handled.launch !== null) {
+        this.track(
+          handled.launch.then((failure) => failure !== null && recordFailure(stats, failure)),
+        );
+      }
+    } catch (error) {
+      const failure = error instanceof Error ? error : new Error(String(error));
+      this.log.error(
+        `sense:${slot.name}`,
+        `its outcome could not be handled: ${failure.message}`,
+        failure.stack,
+      );
+    }
+    if (slot.removed) {
+      if (this.slots.get(slot.name) === slot) this.slots.delete(slot.name);
+      return;
+    }
+    this.pump(slot);
+  }
+
+  private track(work: Promise<unknown>): void {
+    this.inflight.add(work);
+    const forget = (): void => {
+      this.inflight.delete(work);
+    };
+    void work.then(forget, forget);
+  }
+}

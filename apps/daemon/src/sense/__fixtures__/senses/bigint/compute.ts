@@ -1,0 +1,3 @@
+export function compute() {
+  return { bytes: 10n };
+}

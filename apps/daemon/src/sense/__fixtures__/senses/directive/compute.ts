@@ -1,0 +1,3 @@
+export async function compute() {
+  return { workflow: "cleanup|5|disk is full", disk: "/var" };
+}

@@ -1,0 +1,3 @@
+export function compute() {
+  process.exit(3);
+}

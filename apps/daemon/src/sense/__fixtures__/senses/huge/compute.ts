@@ -1,0 +1,3 @@
+export function compute() {
+  return { text: "x".repeat(2 * 1024 * 1024) };
+}

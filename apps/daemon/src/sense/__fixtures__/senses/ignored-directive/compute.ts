@@ -1,0 +1,3 @@
+export function compute() {
+  return { workflow: "cleanup|zero|x", disk: "/var" };
+}

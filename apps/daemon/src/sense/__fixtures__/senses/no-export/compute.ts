@@ -1,0 +1,1 @@
+export const notCompute = 1;

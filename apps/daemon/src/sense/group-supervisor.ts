@@ -1,0 +1,357 @@
+import { join } from "node:path";
+import type { CompiledSense, GroupHealth, SenseTrigger } from "@nerve/core";
+import { SenseUnavailableError } from "./errors/worker.error.js";
+import { RestartTracker } from "./restart-tracker.js";
+import type { SenseBuild } from "./sense-compiler.js";
+import type { GroupReporter, SensePhase } from "./sense-reporter.js";
+import type { RestartPolicy } from "./sense-runtime.options.js";
+import type { ComputeOutcome, SenseAvailability, SerializedError } from "./sense-runtime.types.js";
+import type { SenseWorkerFactory, SenseWorkerHandle, WorkerExitInfo } from "./worker-host.types.js";
+import { serializeError, type WorkerSenseSpec } from "./worker/messages.js";
+
+/**
+ * The lifecycle of a sense group:
+ * - `idle`: created, not started; computes wait.
+ * - `starting`: compiling its senses and starting a worker; computes wait.
+ * - `running`: a worker is ready; computes run.
+ * - `empty`: none of its senses compiles, so no worker runs; computes are unavailable.
+ * - `backoff`: the worker died and is restarted after a delay; computes wait.
+ * - `disabled`: crash loop; computes are unavailable until reload().
+ * - `stopping` → `stopped`: stop(); computes are unavailable.
+ */
+export type GroupState =
+  "idle" | "starting" | "running" | "empty" | "backoff" | "disabled" | "stopping" | "stopped";
+
+export interface GroupSupervisorDeps {
+  root: string;
+  compiler: { compile(sense: CompiledSense, options?: { force?: boolean }): Promise<SenseBuild> };
+  workers: SenseWorkerFactory;
+  reporter: GroupReporter;
+  clock: { now(): number };
+  policy: RestartPolicy;
+  /** On reload, how long the old worker may finish its computes in flight. */
+  retireGraceMs: number;
+}
+
+interface Waiting {
+  sense: string;
+  trigger: SenseTrigger;
+  timeoutMs: number;
+  startedAt: number;
+  resolve: (outcome: ComputeOutcome) => void;
+}
+
+/**
+ * Keeps one sense group's worker alive: compiles the group's senses, starts the worker, queues
+ * computes while it starts, restarts it with exponential backoff when it dies, and disables the
+ * group after a crash loop until reload(). Timers are plain setTimeout and time comes from the
+ * injected clock, so fake timers drive it in unit specs.
+ */
+export class GroupSupervisor {
+  private stateValue: GroupState = "idle";
+  private members: CompiledSense[];
+  private host: SenseWorkerHandle | null = null;
+  private readonly retiring = new Set<SenseWorkerHandle>();
+  private queue: Waiting[] = [];
+  private unavailable = new Map<string, SerializedError>();
+  /** The last problem reported per sense, so that restarts do not repeat it in the logs. */
+  private readonly reported = new Map<string, string>();
+  private readonly tracker: RestartTracker;
+  private restartCount = 0;
+  private restartTimer: NodeJS.Timeout | null = null;
+  private generation = 0;
+  private disabledReason: string | null = null;
+  private launching: Promise<void> = Promise.resolve();
+  private stopping: Promise<void> | null = null;
+
+  constructor(
+    readonly name: string,
+    members: CompiledSense[],
+    private readonly deps: GroupSupervisorDeps,
+  ) {
+    this.members = members;
+    this.tracker = new RestartTracker(deps.policy);
+  }
+
+  get state(): GroupState {
+    return this.stateValue;
+  }
+
+  get senses(): readonly CompiledSense[] {
+    return this.members;
+  }
+
+  /** Worker restarts after deaths (reloads are not counted). */
+  get restarts(): number {
+    return this.restartCount;
+  }
+
+  health(): GroupHealth {
+    return {
+      name: this.name,
+      pid: this.host?.pid ?? null,
+      senses: this.members.map((sense) => sense.name),
+      restarts: this.restartCount,
+      disabled: this.stateValue === "disabled",
+    };
+  }
+
+  availability(sense: string): SenseAvailability {
+    if (this.disabledReason !== null) {
+      return { disabled: true, reason: `group ${this.name} is disabled: ${this.disabledReason}` };
+    }
+    const problem = this.unavailable.get(sense);
+    return problem === undefined
+      ? { disabled: false, reason: null }
+      : { disabled: true, reason: problem.message };
+  }
+
+  /** Replaces the members' settings where the worker needs no restart (same names and files). */
+  updateMembers(members: CompiledSense[]): void {
+    this.members = members;
+  }
+
+  /** Starts the group; resolves once its first worker is ready or failed to start. */
+  start(): Promise<void> {
+    if (this.stateValue !== "idle") return this.launching;
+    return this.launch(new Set());
+  }
+
+  /** Runs a compute, waiting while the worker starts or restarts. Never rejects. */
+  compute(sense: string, trigger: SenseTrigger, timeoutMs: number): Promise<ComputeOutcome> {
+    return new Promise((resolve) =>
+      this.dispatch({ sense, trigger, timeoutMs, startedAt: this.deps.clock.now(), resolve }),
+    );
+  }
+
+  /**
+   * Starts a new worker with new code or members and re-enables a disabled group. The old
+   * worker takes no new computes and gets `retireGraceMs` to finish those in flight. `force`
+   * names senses to recompile even if their files look unchanged.
+   */
+  reload(
+    reason: string,
+    options: { members?: CompiledSense[]; force?: string[] } = {},
+  ): Promise<void> {
+    if (this.stateValue === "stopping" || this.stateValue === "stopped") return Promise.resolve();
+    if (options.members !== undefined) this.members = options.members;
+    this.clearRestartTimer();
+    this.disabledReason = null;
+    this.tracker.reset();
+    this.reported.clear();
+    const old = this.host;
+    this.host = null;
+    if (old !== null) this.retire(old, reason);
+    return this.launch(new Set(options.force));
+  }
+
+  /**
+   * Stops taking computes, gives those in flight up to `graceMs`, then stops the workers
+   * (which aborts what is left). Idempotent.
+   */
+  stop(reason: string, graceMs = 0): Promise<void> {
+    this.stopping ??= this.stopNow(reason, graceMs);
+    return this.stopping;
+  }
+
+  private async stopNow(reason: string, graceMs: number): Promise<void> {
+    this.generation++;
+    this.stateValue = "stopping";
+    this.clearRestartTimer();
+    this.flushQueue();
+    const hosts = [...this.retiring];
+    if (this.host !== null) hosts.push(this.host);
+    await within(Promise.all(hosts.map((host) => host.whenIdle())), graceMs);
+    await Promise.all(hosts.map((host) => host.stop(reason)));
+    this.host = null;
+    this.stateValue = "stopped";
+  }
+
+  private launch(force: ReadonlySet<string>): Promise<void> {
+    const generation = ++this.generation;
+    this.stateValue = "starting";
+    this.launching = this.attempt(generation, force).catch((error: unknown) => {
+      // A bug, not a sense's fault: keep the daemon up and say so for every member.
+      if (generation !== this.generation) return;
+      const problem = serializeError(error);
+      for (const sense of this.members) this.unavailable.set(sense.name, problem);
+      this.stateValue = "empty";
+      this.flushQueue();
+    });
+    return this.launching;
+  }
+
+  private async attempt(generation: number, force: ReadonlySet<string>): Promise<void> {
+    const builds = await Promise.all(
+      this.members.map((sense) =>
+        this.deps.compiler.compile(sense, { force: force.has(sense.name) }),
+      ),
+    );
+    if (generation !== this.generation) return;
+    const unavailable = new Map<string, SerializedError>();
+    const specs: WorkerSenseSpec[] = [];
+    for (const build of builds) {
+      if (build.ok) {
+        specs.push({
+          name: build.sense,
+          module: build.module,
+          source: build.source,
+          migrationsDir: join(this.deps.root, "senses", build.sense, "migrations"),
+        });
+      } else {
+        unavailable.set(build.sense, serializeError(build.error));
+      }
+    }
+    this.unavailable = unavailable;
+    this.reportProblems("compile");
+    if (specs.length === 0) {
+      this.stateValue = "empty";
+      this.flushQueue();
+      return;
+    }
+    const host = this.deps.workers.create(
+      { root: this.deps.root, group: this.name, senses: specs },
+      {
+        exit: (info) => this.onExit(host, info),
+        log: (line) => this.deps.reporter.senseLog(line),
+        output: (stream, line) => this.deps.reporter.workerOutput(this.name, stream, line),
+      },
+    );
+    this.host = host;
+    let failures;
+    try {
+      failures = await host.start();
+    } catch {
+      // Its exit follows (or came first): onExit restarts or disables the group.
+      return;
+    }
+    if (generation !== this.generation || this.host !== host) return;
+    for (const failure of failures) this.unavailable.set(failure.sense, failure.error);
+    this.reportProblems("init");
+    for (const spec of specs) {
+      if (!this.unavailable.has(spec.name)) this.reported.delete(spec.name);
+    }
+    this.stateValue = "running";
+    this.flushQueue();
+  }
+
+  private onExit(host: SenseWorkerHandle, info: WorkerExitInfo): void {
+    const current = host === this.host;
+    this.retiring.delete(host);
+    const stopping = this.stateValue === "stopping" || this.stateValue === "stopped";
+    if (!current || info.reason === "stopped" || stopping) {
+      if (current) this.host = null;
+      this.deps.reporter.workerExit(info, { planned: true });
+      return;
+    }
+    this.host = null;
+    const next = this.tracker.recordDeath(this.deps.clock.now(), info.uptimeMs);
+    if ("disabled" in next) {
+      this.generation++;
+      this.stateValue = "disabled";
+      this.disabledReason = next.reason;
+    } else {
+      this.stateValue = "backoff";
+      this.restartTimer = setTimeout(() => {
+        this.restartTimer = null;
+        this.restartCount++;
+        void this.launch(new Set());
+      }, next.restartInMs);
+    }
+    this.deps.reporter.workerExit(info, next);
+    if (this.stateValue === "disabled") this.flushQueue();
+  }
+
+  private dispatch(waiting: Waiting): void {
+    const { sense } = waiting;
+    if (!this.members.some((member) => member.name === sense)) {
+      waiting.resolve(this.unavailableOutcome(waiting, `it is not a member of group ${this.name}`));
+      return;
+    }
+    switch (this.stateValue) {
+      case "idle":
+      case "starting":
+      case "backoff":
+        this.queue.push(waiting);
+        return;
+      case "running": {
+        const problem = this.unavailable.get(sense);
+        if (problem !== undefined || this.host === null) {
+          waiting.resolve(
+            this.unavailableOutcome(waiting, problem?.message ?? "its worker is gone"),
+          );
+          return;
+        }
+        void this.host.compute(sense, waiting.trigger, waiting.timeoutMs).then(waiting.resolve);
+        return;
+      }
+      case "empty":
+        waiting.resolve(
+          this.unavailableOutcome(
+            waiting,
+            this.unavailable.get(sense)?.message ?? "it has no worker",
+          ),
+        );
+        return;
+      case "disabled":
+        waiting.resolve(
+          this.unavailableOutcome(
+            waiting,
+            `group ${this.name} is disabled: ${this.disabledReason}`,
+          ),
+        );
+        return;
+      case "stopping":
+      case "stopped":
+        waiting.resolve(this.unavailableOutcome(waiting, `group ${this.name} is stopping`));
+        return;
+    }
+  }
+
+  private flushQueue(): void {
+    const waiting = this.queue;
+    this.queue = [];
+    for (const entry of waiting) this.dispatch(entry);
+  }
+
+  private unavailableOutcome(waiting: Waiting, reason: string): ComputeOutcome {
+    return {
+      ok: false,
+      kind: "unavailable",
+      error: serializeError(new SenseUnavailableError(waiting.sense, reason)),
+      startedAt: waiting.startedAt,
+      endedAt: this.deps.clock.now(),
+    };
+  }
+
+  private reportProblems(phase: SensePhase): void {
+    for (const [sense, error] of this.unavailable) {
+      if (this.reported.get(sense) === error.message) continue;
+      this.reported.set(sense, error.message);
+      this.deps.reporter.senseUnavailable(sense, phase, error);
+    }
+  }
+
+  private retire(host: SenseWorkerHandle, reason: string): void {
+    this.retiring.add(host);
+    void within(host.whenIdle(), this.deps.retireGraceMs).then(() => host.stop(reason));
+  }
+
+  private clearRestartTimer(): void {
+    if (this.restartTimer !== null) clearTimeout(this.restartTimer);
+    this.restartTimer = null;
+  }
+}
+
+/** Waits for `promise`, at most `ms`. */
+async function within(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const elapsed = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  try {
+    await Promise.race([promise, elapsed]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,111 @@
+import { format } from "node:util";
+import type {
+  BlobAccess,
+  LogQuery,
+  LogReader,
+  LogRow,
+  Logger,
+  SenseContext,
+  SenseTrigger,
+} from "@nerve/core";
+import { BlobStore } from "@nerve/store/blobs";
+import { openLogDatabase, StoreReader } from "@nerve/store/reader";
+import { openPeerDatabase } from "@nerve/store/sense-db";
+import type { Database } from "better-sqlite3";
+import type { LogLevel } from "./messages.js";
+
+/** Sends one `ctx.logger` line to the daemon. */
+export type LogSink = (sense: string, level: LogLevel, message: string) => void;
+
+/**
+ * What the senses of one worker share: read-only peers, the log reader and the blob store,
+ * each opened once, on first use.
+ */
+export class SharedResources {
+  private readonly peers = new Map<string, Database>();
+  private reader: { db: Database; reader: StoreReader } | null = null;
+  private blobStore: BlobStore | null = null;
+
+  constructor(readonly root: string) {}
+
+  /** A cached read-only handle on another sense's database (writes throw). */
+  peer(name: string): Database {
+    let db = this.peers.get(name);
+    if (db === undefined || !db.open) {
+      db = openPeerDatabase(this.root, name);
+      this.peers.set(name, db);
+    }
+    return db;
+  }
+
+  /** Read-only queries over `data/logs.db`. */
+  readonly log: LogReader = {
+    query: (query?: LogQuery): LogRow[] => this.logReader().query(query),
+  };
+
+  /** `data/blobs/` of the workspace. */
+  readonly blobs: BlobAccess = {
+    put: (data) => this.blobAccess().put(data),
+    get: (hash) => this.blobAccess().get(hash),
+    has: (hash) => this.blobAccess().has(hash),
+  };
+
+  close(): void {
+    for (const db of this.peers.values()) closeQuietly(db);
+    this.peers.clear();
+    if (this.reader !== null) closeQuietly(this.reader.db);
+    this.reader = null;
+  }
+
+  private logReader(): StoreReader {
+    if (this.reader === null) {
+      const db = openLogDatabase(this.root, { readonly: true });
+      this.reader = { db, reader: new StoreReader(db) };
+    }
+    return this.reader.reader;
+  }
+
+  private blobAccess(): BlobStore {
+    if (this.blobStore === null) {
+      this.blobStore = new BlobStore(this.root);
+    }
+    return this.blobStore;
+  }
+}
+
+/** The `ctx` of one compute (SPEC §4). */
+export function createSenseContext(
+  name: string,
+  trigger: SenseTrigger,
+  db: Database,
+  signal: AbortSignal,
+  shared: SharedResources,
+  sink: LogSink,
+): SenseContext {
+  return {
+    name,
+    trigger,
+    db,
+    peer: (peerName: string) => shared.peer(peerName),
+    log: shared.log,
+    blobs: shared.blobs,
+    signal,
+    logger: createLogger(name, sink),
+  };
+}
+
+function createLogger(sense: string, sink: LogSink): Logger {
+  const line =
+    (level: LogLevel) =>
+    (message: string, ...details: unknown[]): void =>
+      sink(sense, level, details.length === 0 ? String(message) : format(message, ...details));
+  return { info: line("info"), warn: line("warn"), error: line("error") };
+}
+
+function closeQuietly(db: Database): void {
+  try {
+    db.close();
+  } catch {
+    // Closing at shutdown: nothing left to do with an error here.
+  }
+}

@@ -1,0 +1,229 @@
+import { pathToFileURL } from "node:url";
+import {
+  routeSenseComputeOutput,
+  serializePayload,
+  type ComputeFn,
+  type SenseTrigger,
+} from "@nerve/core";
+import { openSenseDatabase } from "@nerve/store/sense-db";
+import type { Database } from "better-sqlite3";
+import {
+  SenseLoadError,
+  SenseNotLoadedError,
+  SenseResultError,
+} from "../errors/sense-runtime.error.js";
+import { createSenseContext, SharedResources } from "./sense-context.js";
+import {
+  ParentCommand,
+  serializeError,
+  WorkerCommand,
+  type ParentMessage,
+  type SenseInitFailure,
+  type WorkerInit,
+  type WorkerMessage,
+  type WorkerRoute,
+  type WorkerSenseSpec,
+} from "./messages.js";
+
+interface LoadedSense {
+  compute: ComputeFn;
+  db: Database;
+}
+
+/** Sends a message to the daemon; `done` runs once it is handed to the channel. */
+export type SendMessage = (message: WorkerMessage, done?: () => void) => void;
+
+/**
+ * The inside of a sense group's worker process: loads the group's senses on Init, runs
+ * computes, routes their values and answers with typed messages.
+ *
+ * States: `new` → (Init) → `ready` → (Shutdown) → `closed`. Computes arrive only when ready.
+ */
+export class SenseWorker {
+  private state: "new" | "ready" | "closed" = "new";
+  private group = "";
+  private shared: SharedResources | null = null;
+  private readonly senses = new Map<string, LoadedSense>();
+  private readonly failures = new Map<string, string>();
+  private readonly modules = new Map<string, Promise<Record<string, unknown>>>();
+  private readonly inFlight = new Map<number, AbortController>();
+
+  constructor(private readonly send: SendMessage) {}
+
+  /** Handles one message from the daemon. Never throws: failures become messages. */
+  async handle(message: ParentMessage): Promise<void> {
+    switch (message.cmd) {
+      case ParentCommand.Init:
+        return this.init(message.value);
+      case ParentCommand.Compute:
+        return this.compute(message.requestId, message.value.sense, message.value.trigger);
+      case ParentCommand.Abort:
+        this.inFlight
+          .get(message.requestId)
+          ?.abort(
+            new DOMException(
+              message.value.reason,
+              message.value.kind === "timeout" ? "TimeoutError" : "AbortError",
+            ),
+          );
+        return;
+      case ParentCommand.Shutdown:
+        this.close("the worker is shutting down");
+        return;
+    }
+  }
+
+  /** Aborts every compute in flight and closes every database. Idempotent. */
+  close(reason: string): void {
+    if (this.state === "closed") return;
+    this.state = "closed";
+    for (const controller of this.inFlight.values()) {
+      controller.abort(new DOMException(reason, "AbortError"));
+    }
+    for (const sense of this.senses.values()) {
+      try {
+        sense.db.close();
+      } catch {
+        // Shutting down: nothing useful to do with it.
+      }
+    }
+    this.senses.clear();
+    this.shared?.close();
+  }
+
+  private async init(init: WorkerInit): Promise<void> {
+    if (this.state !== "new") {
+      this.send({
+        cmd: WorkerCommand.InitFailed,
+        err: serializeError(new Error(`worker of group ${init.group} was initialised twice`)),
+      });
+      return;
+    }
+    this.group = init.group;
+    this.shared = new SharedResources(init.root);
+    // Compiled senses carry inline source maps: stacks of sense errors then name the user's
+    // own file and line (`senses/cpu/compute.ts:12:5`), not the build output.
+    process.setSourceMapsEnabled(true);
+    const failures: SenseInitFailure[] = [];
+    for (const spec of init.senses) {
+      try {
+        this.senses.set(spec.name, await this.load(init.root, spec));
+      } catch (error) {
+        const serialized = serializeError(error);
+        this.failures.set(spec.name, serialized.message);
+        failures.push({ sense: spec.name, error: serialized });
+      }
+    }
+    this.state = "ready";
+    this.send({ cmd: WorkerCommand.Ready, value: { failures } });
+  }
+
+  private async load(root: string, spec: WorkerSenseSpec): Promise<LoadedSense> {
+    let exports: Record<string, unknown>;
+    try {
+      exports = await this.importOnce(spec.module);
+    } catch (error) {
+      throw new SenseLoadError(spec.name, spec.source, `importing it threw ${describe(error)}`, {
+        cause: error,
+      });
+    }
+    const compute = findCompute(exports);
+    if (compute === null) {
+      throw new SenseLoadError(
+        spec.name,
+        spec.source,
+        "it exports no compute function; expected `export function compute(ctx)` or " +
+          "`export default function (ctx)`",
+      );
+    }
+    // Migration failures carry the file and SQLite's reason (MigrationError).
+    const db = openSenseDatabase(root, spec.name, { migrationsDir: spec.migrationsDir });
+    return { compute, db };
+  }
+
+  private importOnce(file: string): Promise<Record<string, unknown>> {
+    let loading = this.modules.get(file);
+    if (loading === undefined) {
+      loading = import(pathToFileURL(file).href) as Promise<Record<string, unknown>>;
+      this.modules.set(file, loading);
+    }
+    return loading;
+  }
+
+  private async compute(requestId: number, name: string, trigger: SenseTrigger): Promise<void> {
+    const sense = this.senses.get(name);
+    if (sense === undefined || this.shared === null || this.state !== "ready") {
+      const reason =
+        this.state !== "ready"
+          ? `the worker is ${this.state === "new" ? "not initialised" : "shutting down"}`
+          : (this.failures.get(name) ?? "it is not a member of this group");
+      this.fail(requestId, new SenseNotLoadedError(name, this.group, reason));
+      return;
+    }
+    const controller = new AbortController();
+    this.inFlight.set(requestId, controller);
+    let value: unknown;
+    try {
+      const ctx = createSenseContext(
+        name,
+        trigger,
+        sense.db,
+        controller.signal,
+        this.shared,
+        (s, level, message) =>
+          this.send({ cmd: WorkerCommand.Log, value: { sense: s, level, message } }),
+      );
+      value = await sense.compute(ctx);
+    } catch (error) {
+      this.fail(requestId, error);
+      return;
+    } finally {
+      this.inFlight.delete(requestId);
+    }
+    const route = toWorkerRoute(name, value);
+    if (route instanceof Error) this.fail(requestId, route);
+    else this.send({ cmd: WorkerCommand.Result, requestId, value: route });
+  }
+
+  private fail(requestId: number, error: unknown): void {
+    this.send({ cmd: WorkerCommand.Failed, requestId, err: serializeError(error) });
+  }
+}
+
+/** Routes a compute's value (SPEC §4) and checks its payload; a refused payload is an error. */
+export function toWorkerRoute(sense: string, value: unknown): WorkerRoute | SenseResultError {
+  const route = routeSenseComputeOutput(value);
+  if (route.kind === "none") return { kind: "none" };
+  const json = serializePayload(route.payload);
+  if (!json.ok) return new SenseResultError(sense, json.error.message);
+  if (route.kind === "workflow") {
+    return { kind: "workflow", directive: route.directive, payloadJson: json.value };
+  }
+  return route.ignoredDirective === undefined
+    ? { kind: "signal", payloadJson: json.value }
+    : {
+        kind: "signal",
+        payloadJson: json.value,
+        ignoredDirective: { reason: route.ignoredDirective.reason },
+      };
+}
+
+/**
+ * The compute function of a module: `compute`, else a default function, else (a CommonJS
+ * file bundled as ESM) `default.compute`.
+ */
+export function findCompute(exports: Record<string, unknown>): ComputeFn | null {
+  if (typeof exports.compute === "function") return exports.compute as ComputeFn;
+  const fallback = exports.default;
+  if (typeof fallback === "function") return fallback as ComputeFn;
+  if (typeof fallback === "object" && fallback !== null) {
+    const nested = (fallback as Record<string, unknown>).compute;
+    if (typeof nested === "function") return nested as ComputeFn;
+  }
+  return null;
+}
+
+function describe(error: unknown): string {
+  const { name, message } = serializeError(error);
+  return `${name}: ${message}`;
+}

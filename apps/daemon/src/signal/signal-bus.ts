@@ -1,0 +1,101 @@
+import { Inject, Injectable } from "@nestjs/common";
+import { EventEmitter2 } from "@nestjs/event-emitter";
+import { NAME_PATTERN, type Signal } from "@nerve/core";
+import { JsonText, LogStore, newRunId } from "@nerve/store";
+import { Clock } from "../kernel/clock.js";
+import { DaemonLog } from "../kernel/daemon-log.js";
+import { InvalidSignalSubscriptionError, SignalBusWildcardError } from "./errors/signal.error.js";
+import { signalEvent, type SignalHandler, type SignalSource } from "./signal-events.js";
+
+const LOG_TAG = "signal";
+
+/**
+ * The signal bus. Publishing a signal appends it to the log (group commit: durable within a
+ * few milliseconds, not awaited per signal) and then emits it on the engine's EventEmitter2 as
+ * `signal.<sense>`, where {@link SignalBus.subscribe} handlers and `@OnSignal` methods get it.
+ * The log itself never triggers anything: only what goes through here does.
+ *
+ * Emission is synchronous: by the time `publish` returns, every listener has been called.
+ * A listener that throws or rejects is logged to the daemon log and does not affect the
+ * publisher or the other listeners.
+ */
+@Injectable()
+export class SignalBus {
+  constructor(
+    @Inject(EventEmitter2) private readonly events: EventEmitter2,
+    @Inject(LogStore) private readonly logStore: LogStore,
+    @Inject(DaemonLog) private readonly log: DaemonLog,
+    @Inject(Clock) private readonly clock: Clock,
+  ) {
+    // "*" subscriptions rely on wildcard matching; without it they would silently hear nothing.
+    if ((events as { wildcard?: boolean }).wildcard !== true) throw new SignalBusWildcardError();
+  }
+
+  /**
+   * A new signal of `sense`, stamped now with a fresh id (a UUID v7, so ids sort by time).
+   *
+   * @param causeId the id of the first signal that triggered the compute emitting this one, or
+   *   `null` when that compute ran on an interval or by hand.
+   */
+  createSignal<P>(sense: string, payload: P, causeId: string | null = null): Signal<P> {
+    const ts = this.clock.now();
+    return { id: newRunId(ts), sense, payload, ts, causeId };
+  }
+
+  /**
+   * Appends `signal` to the log as a `signal` row (source `sense:<sense>`, ref_id the signal id,
+   * payload the signal's payload) and notifies its listeners.
+   *
+   * @param payloadJson the payload already serialised as JSON (as a worker sends it); stored as
+   *   is instead of serialising `signal.payload` again.
+   * @throws the log store's error when the row cannot be appended (the store is closed, or the
+   *   payload is not serialisable); the signal is then not emitted either.
+   */
+  publish(signal: Signal, payloadJson?: string): void {
+    this.logStore.append({
+      ts: signal.ts,
+      source: `sense:${signal.sense}`,
+      type: "signal",
+      refId: signal.id,
+      payload: payloadJson === undefined ? signal.payload : new JsonText(payloadJson),
+    });
+    this.events.emit(signalEvent(signal.sense), signal);
+  }
+
+  /**
+   * Calls `handler` with every signal of `sense` (or of every sense for `"*"`), in publish
+   * order, until the returned function is called (calling it again does nothing).
+   *
+   * @throws InvalidSignalSubscriptionError when `sense` is neither a sense name nor `"*"`.
+   */
+  subscribe(sense: SignalSource, handler: SignalHandler): () => void {
+    if (sense !== "*" && !(typeof sense === "string" && NAME_PATTERN.test(sense))) {
+      throw new InvalidSignalSubscriptionError(sense);
+    }
+    const event = signalEvent(sense);
+    const listener = (signal: Signal): void => {
+      try {
+        const result = handler(signal);
+        if (result instanceof Promise) result.catch((error) => this.report(event, signal, error));
+      } catch (error) {
+        this.report(event, signal, error);
+      }
+    };
+    this.events.on(event, listener);
+    let subscribed = true;
+    return () => {
+      if (!subscribed) return;
+      subscribed = false;
+      this.events.off(event, listener);
+    };
+  }
+
+  private report(event: string, signal: Signal, error: unknown): void {
+    const failure = error instanceof Error ? error : new Error(String(error));
+    this.log.error(
+      LOG_TAG,
+      `a subscriber of ${event} failed on signal ${signal.id} of sense ${signal.sense}: ${failure.message}`,
+      failure.stack,
+    );
+  }
+}

@@ -13,14 +13,16 @@ import { NERVE_OPTIONS, type NerveOptions } from "../kernel/nerve-options.js";
 import { removePidFile, writePidFile } from "../kernel/pid-file.js";
 import { ReflexScheduler } from "../reflex/reflex-scheduler.service.js";
 import { SenseRuntime } from "../sense/sense-runtime.service.js";
+import { WorkflowManager } from "../workflow/workflow-manager.service.js";
 
 /** Computes in flight get this long to finish when the daemon stops (SPEC §8). */
 export const DRAIN_GRACE_MS = 5_000;
 
 /**
  * Start and stop of the whole engine, in one place: the pid file and `daemon.start` row at
- * start; at shutdown, in order: no new computes (scheduler stopped), computes in flight drained,
- * `daemon.stop` written and the log flushed, the pid file removed. The store closes after this,
+ * start; at shutdown, in order: no new computes (scheduler stopped), computes in flight drained
+ * and their outcomes recorded, workflow workers stopped (runs stay `started`), `daemon.stop`
+ * written and the log flushed, the pid file removed. The store closes after this,
  * in its own shutdown hook.
  */
 @Injectable()
@@ -35,6 +37,7 @@ export class DaemonLifecycle implements OnModuleInit, BeforeApplicationShutdown 
     private readonly log: DaemonLog,
     private readonly scheduler: ReflexScheduler,
     private readonly senses: SenseRuntime,
+    private readonly workflows: WorkflowManager,
   ) {
     // The pid file marks the daemon that serves this workspace's socket; an engine embedded
     // without the socket is not that daemon.
@@ -76,6 +79,8 @@ export class DaemonLifecycle implements OnModuleInit, BeforeApplicationShutdown 
     await this.senses.drain(DRAIN_GRACE_MS);
     // Outcomes of the drained computes (signals, error rows, launches) are recorded before the end.
     await this.scheduler.idle();
+    // Roles are aborted and workers stopped; runs in flight stay `started` for the next start.
+    await this.workflows.drain();
     this.logStore.append({
       source: "daemon",
       type: "daemon.stop",

@@ -13,6 +13,7 @@ export const LOG_TYPES = [
   "workflow.crashed",
   "workflow.interrupted",
   "workflow.dropped",
+  "workflow.error",
   "config.reload",
   "config.error",
   "daemon.start",

@@ -99,6 +99,56 @@ describe(LogStore.name, () => {
       expect(countFromOther()).toBe(3);
     });
 
+    describe("durable appends", () => {
+      // A turn of the event loop: immediates run in the order they were scheduled.
+      const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+      let slow: LogStore;
+
+      beforeEach(() => {
+        // A batching delay no test would wait for: only the next-turn rule can commit.
+        slow = new LogStore(store.db, { maxDelayMs: 60_000 });
+      });
+
+      it("commits a durable row on the next turn of the event loop, not after maxDelayMs", async () => {
+        const committed = slow.appendDurable({ source: "daemon", type: "durable" });
+        await nextTurn();
+        expect(countFromOther()).toBe(1);
+        expect(slow.pendingRows).toBe(0);
+        await expect(committed).resolves.toMatchObject({ type: "durable" });
+      });
+
+      it("takes plain rows buffered before it into the same commit, in order", async () => {
+        slow.append({ source: "daemon", type: "plain" });
+        const durable = await slow.appendDurable({ source: "daemon", type: "durable" });
+        const types = other.prepare("SELECT type FROM log ORDER BY id").all() as {
+          type: string;
+        }[];
+        expect(types.map((row) => row.type)).toEqual(["plain", "durable"]);
+        expect(durable.id).toBeGreaterThan(0);
+      });
+
+      it("batches durable rows appended during the same turn into one commit", async () => {
+        const rows = await Promise.all(
+          Array.from({ length: 50 }, (_, i) =>
+            slow.appendDurable({ source: "daemon", type: "durable", payload: { i } }),
+          ),
+        );
+        // One transaction: consecutive ids, in call order.
+        expect(rows.map((row) => row.id - rows[0].id)).toEqual(rows.map((_, i) => i));
+        expect(countFromOther()).toBe(50);
+      });
+
+      it("leaves a plain append to the maxDelayMs timer", async () => {
+        slow.append({ source: "daemon", type: "plain" });
+        await nextTurn();
+        await nextTurn();
+        expect(slow.pendingRows).toBe(1);
+        expect(countFromOther()).toBe(0);
+        await slow.flush();
+        expect(countFromOther()).toBe(1);
+      });
+    });
+
     it("refuses appends after close()", async () => {
       await store.close();
       expect(() => store.append({ source: "daemon", type: "late" })).toThrow(LogStoreClosedError);

@@ -44,7 +44,9 @@ const INSERT_SQL = "INSERT INTO log (ts, source, type, ref_id, payload) VALUES (
  * The append side of the immutable log, with group commit: rows are buffered and written in
  * one transaction with a prepared INSERT when `batchSize` rows are buffered or `maxDelayMs`
  * after the first one, whichever comes first, so a row is durable within a few milliseconds
- * while throughput stays near that of raw batched inserts.
+ * while throughput stays near that of raw batched inserts. A caller that waits for its row
+ * ({@link LogStore.appendDurable}, e.g. a workflow round) does not wait for that timer: its
+ * commit runs on the next turn of the event loop and takes everything buffered until then.
  *
  * A failed commit (disk full, database locked) drops nothing: the rows stay buffered, the
  * failure goes to `onError`, and the commit is retried with exponential backoff.
@@ -145,8 +147,10 @@ export class LogStore implements LogReader {
   }
 
   /**
-   * Appends a row and resolves with it (id assigned) once it is committed. Rows appended in
-   * the same tick share one commit. While commits fail, the promise waits for the retry.
+   * Appends a row and resolves with it (id assigned) once it is committed. The commit is
+   * scheduled on the next turn of the event loop (`setImmediate`), not after `maxDelayMs`:
+   * whoever awaits a row should not pay the batching delay. Rows appended meanwhile, plain or
+   * durable, share that commit. While commits fail, the promise waits for the retry.
    */
   appendDurable<P>(row: NewLogRow<P>): Promise<LogRow<P>> {
     return new Promise<LogRow>((resolve, reject) => {

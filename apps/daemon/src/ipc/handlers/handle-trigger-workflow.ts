@@ -11,12 +11,17 @@ import {
   WorkflowEngineMissingError,
   WorkflowLauncher,
 } from "../../workflow/workflow-launcher.js";
+import {
+  WorkflowEngineStoppedError,
+  WorkflowLaunchRejectedError,
+} from "../../workflow/errors/launch.error.js";
 import type { IpcRequestHandler } from "../ipc-handler.js";
 import { declaredNames } from "./declared-names.js";
 
 /**
  * `trigger-workflow`: launches a run from the CLI (source `cli`, no cause). An undeclared
- * workflow is `unknown_workflow`; a daemon without a workflow engine answers `internal`.
+ * workflow is `unknown_workflow`; a launch the engine rejects (round cap, prompt, payload) is
+ * `bad_request`; an engine that is missing or stopped answers `internal`.
  */
 @Injectable()
 export class TriggerWorkflowHandler implements IpcRequestHandler<"trigger-workflow"> {
@@ -44,7 +49,12 @@ export class TriggerWorkflowHandler implements IpcRequestHandler<"trigger-workfl
       // The config may have changed between the check above and the launch.
       if (error instanceof UnknownWorkflowError)
         throw new IpcError("unknown_workflow", error.message);
-      if (error instanceof WorkflowEngineMissingError)
+      if (error instanceof WorkflowLaunchRejectedError)
+        throw new IpcError("bad_request", error.message);
+      if (
+        error instanceof WorkflowEngineMissingError ||
+        error instanceof WorkflowEngineStoppedError
+      )
         throw new IpcError("internal", error.message);
       throw error;
     }

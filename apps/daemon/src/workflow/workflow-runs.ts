@@ -1,0 +1,351 @@
+import type { RoleMessage, ThreadMessage } from "@nerve/core";
+import type { WorkflowRunRecord } from "@nerve/store";
+import { type ActiveRun, DROP_MESSAGES, newActive, type QueuedRun, quiet } from "./active-run.js";
+import { admit, type AdmissionPolicy, type Availability } from "./admission.js";
+import type { RunEnding, RunJournal, RunLaunch } from "./run-journal.js";
+import type { LaunchResult } from "./workflow-launcher.js";
+import type { WorkflowWorkerHandle } from "./workflow-host.types.js";
+import type { WorkflowEvents } from "./workflow-reporter.js";
+import type { ThreadEnd } from "./worker/messages.js";
+
+/** What WorkflowRuns needs from its supervisor and the engine. */
+export interface WorkflowRunsDeps {
+  workflow: string;
+  journal: RunJournal;
+  events: WorkflowEvents;
+  resumeLimit: number;
+  /** The ready worker new runs go to, or null. */
+  readyHost(): WorkflowWorkerHandle | null;
+  availability(): Availability;
+  /** Told of every run that reached a final status. */
+  onEnded(record: WorkflowRunRecord): void;
+  /** Told when a host has no run left (a retiring worker may stop early). */
+  onHostIdle(host: WorkflowWorkerHandle): void;
+}
+
+/**
+ * The runs of one workflow in this daemon: who is `started` (and on which worker), who waits in
+ * the queue, and every step of a run between them — admission (SPEC §6 concurrency), dispatch
+ * to the worker, each round's commit before its ack, the end, and what happens to runs whose
+ * worker died (crashed, then resumed from their committed messages, or crashed for good).
+ */
+export class WorkflowRuns {
+  private readonly active = new Map<string, ActiveRun>();
+  private queue: QueuedRun[] = [];
+
+  constructor(
+    private policy: AdmissionPolicy,
+    private readonly deps: WorkflowRunsDeps,
+  ) {}
+
+  get activeCount(): number {
+    return this.active.size;
+  }
+
+  get queuedCount(): number {
+    return this.queue.length;
+  }
+
+  setPolicy(policy: AdmissionPolicy): void {
+    this.policy = policy;
+    this.pump();
+  }
+
+  /** Records a launch as started, queued or dropped; resolves once its start message is durable. */
+  async launch(launch: RunLaunch): Promise<LaunchResult> {
+    const { workflow, journal } = this.deps;
+    // Older queued runs take free slots first (FIFO), e.g. those of a previous daemon.
+    this.pump();
+    const admission = admit(
+      this.policy,
+      this.active.size,
+      this.queue.length,
+      this.deps.availability(),
+    );
+    const extra =
+      admission.status === "dropped"
+        ? { reason: admission.reason, message: DROP_MESSAGES[admission.reason] }
+        : {};
+    const created = journal.create(workflow, launch, admission.status, extra);
+    const { runId } = created.record;
+    const evicted = admission.status === "queued" ? this.queue.splice(0, admission.evict) : [];
+    for (const run of evicted) {
+      this.record(run.runId, {
+        status: "dropped",
+        reason: "evicted",
+        message: DROP_MESSAGES.evicted,
+        by: runId,
+      });
+    }
+    const committed = created.committed.catch((error: unknown) => {
+      this.deps.events.error(workflow, `run ${runId}: its start message was not committed`);
+      throw error;
+    });
+    switch (admission.status) {
+      case "started":
+        this.active.set(runId, newActive(runId, created.start, quiet(committed)));
+        await committed;
+        this.dispatch(runId);
+        break;
+      case "queued":
+        this.queue.push({ runId, start: created.start });
+        await committed;
+        break;
+      case "dropped":
+        this.deps.onEnded(created.record);
+        await committed;
+        break;
+    }
+    return { runId, status: admission.status };
+  }
+
+  /** Takes over the runs a previous daemon left `started` (resumed) and `queued` (queued again). */
+  adopt(records: readonly WorkflowRunRecord[]): void {
+    for (const record of records) {
+      if (record.status === "queued") {
+        this.queue.push({ runId: record.runId, start: null });
+        continue;
+      }
+      if (record.resumes >= this.deps.resumeLimit) {
+        this.record(record.runId, {
+          status: "crashed",
+          error:
+            `the run was in flight when the previous daemon stopped and has been resumed ` +
+            `${record.resumes} times already (the limit is ${this.deps.resumeLimit})`,
+          resumes: record.resumes,
+        });
+        continue;
+      }
+      const run = newActive(record.runId, null, Promise.resolve());
+      run.rounds = record.rounds;
+      run.resumes = record.resumes;
+      run.resume = "the previous daemon stopped while it was in flight";
+      this.active.set(record.runId, run);
+    }
+  }
+
+  /** Sends every waiting run to the ready worker, then fills free slots from the queue. */
+  dispatchWaiting(): void {
+    for (const runId of [...this.active.keys()]) this.dispatch(runId);
+    this.pump();
+  }
+
+  /** Starts queued runs, oldest first, while slots are free and the workflow is open. */
+  pump(): void {
+    while (
+      this.queue.length > 0 &&
+      this.active.size < this.policy.concurrency &&
+      this.deps.availability() === "open"
+    ) {
+      const next = this.queue.shift()!;
+      try {
+        this.deps.journal.started(this.deps.workflow, next.runId);
+      } catch (error) {
+        this.deps.events.error(
+          this.deps.workflow,
+          `queued run ${next.runId} could not start: ${(error as Error).message}`,
+        );
+        continue;
+      }
+      // A run queued by a previous daemon has no start in memory: it is read back from the store.
+      this.active.set(next.runId, newActive(next.runId, next.start, Promise.resolve()));
+      this.dispatch(next.runId);
+    }
+  }
+
+  /** A worker asks to commit a round: commit it durably, then ack. */
+  onMessage(host: WorkflowWorkerHandle, runId: string, requestId: number, message: RoleMessage) {
+    const run = this.active.get(runId);
+    if (run === undefined || run.host !== host || run.ending) return;
+    if (message.round <= run.rounds) {
+      // Already committed (the worker cannot know): exactly-once persistence.
+      host.ack(requestId);
+      return;
+    }
+    if (message.kind !== "role" || message.round !== run.rounds + 1) {
+      this.end(run, {
+        status: "failed",
+        error: `the worker sent round ${String(message.round)} after round ${run.rounds}`,
+        rounds: run.rounds,
+      });
+      return;
+    }
+    run.rounds = message.round;
+    const { workflow, journal } = this.deps;
+    run.committed = run.committed
+      .then(() => journal.message(workflow, runId, message))
+      .then(
+        () => host.ack(requestId),
+        (error: unknown) =>
+          this.deps.events.error(
+            workflow,
+            `run ${runId}: round ${message.round} was not committed: ${(error as Error).message}`,
+          ),
+      );
+  }
+
+  /** A thread ended in the worker. */
+  onEnd(host: WorkflowWorkerHandle, runId: string, end: ThreadEnd): void {
+    const run = this.active.get(runId);
+    if (run === undefined || run.host !== host || run.ending) return;
+    switch (end.status) {
+      case "aborted":
+        // The worker drains: the run stays `started` for the next worker or daemon.
+        run.host = null;
+        run.resume = "its worker stopped while it was in flight";
+        return;
+      case "completed":
+        this.end(run, end);
+        return;
+      case "failed":
+        this.end(run, {
+          status: "failed",
+          error: end.error.message,
+          name: end.error.name,
+          ...(end.error.stack === undefined ? {} : { stack: end.error.stack }),
+          rounds: end.rounds,
+        });
+        return;
+    }
+  }
+
+  /**
+   * A worker died under its runs: each gets a `workflow.crashed` row and waits to be resumed by
+   * the next worker, unless it was resumed `resumeLimit` times already — then it ends `crashed`.
+   */
+  hostLost(host: WorkflowWorkerHandle, error: string): void {
+    for (const run of this.runsOn(host)) {
+      run.host = null;
+      if (run.resumes >= this.deps.resumeLimit) {
+        this.end(run, {
+          status: "crashed",
+          error:
+            `${error}; the run was resumed ${run.resumes} times already ` +
+            `(the limit is ${this.deps.resumeLimit})`,
+          resumes: run.resumes,
+        });
+        continue;
+      }
+      this.deps.journal.crashed(this.deps.workflow, run.runId, error, run.resumes);
+      run.resume = "its worker died while it was in flight";
+    }
+  }
+
+  /**
+   * Respawning stopped: every run on the dead worker or waiting for one ends `crashed`; queued
+   * runs wait. Runs on a retiring worker finish there.
+   */
+  crashAll(deadHost: WorkflowWorkerHandle | null, error: string): void {
+    for (const run of [...this.active.values()]) {
+      if (run.ending || (run.host !== null && run.host !== deadHost)) continue;
+      this.end(run, { status: "crashed", error, resumes: run.resumes });
+    }
+  }
+
+  /** Ends the runs still on `host` `interrupted` (a retiring worker's grace is over). */
+  interruptOn(host: WorkflowWorkerHandle, reason: string): void {
+    for (const run of this.runsOn(host)) this.end(run, { status: "interrupted", reason });
+  }
+
+  /** Ends every queued run and every run waiting for a worker `interrupted` (workflow removed). */
+  interruptWaiting(reason: string): void {
+    const queued = this.queue;
+    this.queue = [];
+    for (const run of queued) this.record(run.runId, { status: "interrupted", reason });
+    for (const run of [...this.active.values()]) {
+      if (run.host === null && !run.ending) this.end(run, { status: "interrupted", reason });
+    }
+  }
+
+  /** How many runs `host` is running. */
+  countOn(host: WorkflowWorkerHandle): number {
+    return this.runsOn(host).length;
+  }
+
+  /** Waits for every commit in flight, then detaches the runs from their workers (shutdown). */
+  async settle(): Promise<void> {
+    await Promise.all([...this.active.values()].map((run) => run.committed));
+    for (const run of this.active.values()) run.host = null;
+  }
+
+  private runsOn(host: WorkflowWorkerHandle): ActiveRun[] {
+    return [...this.active.values()].filter((run) => run.host === host && !run.ending);
+  }
+
+  private dispatch(runId: string): void {
+    const run = this.active.get(runId);
+    if (run === undefined || run.host !== null || run.ending || run.dispatching) return;
+    if (this.deps.readyHost() === null) return;
+    run.dispatching = true;
+    // Whatever the run committed must be durable before a worker reads or continues it.
+    void run.committed.then(() => {
+      run.dispatching = false;
+      const host = this.deps.readyHost();
+      if (host === null || run.host !== null || run.ending || !this.active.has(runId)) return;
+      const { start } = run;
+      if (run.resume === null && start !== null) {
+        run.host = host;
+        run.start = null;
+        host.run(runId, [start]);
+        return;
+      }
+      this.resumeOn(run, host);
+    });
+  }
+
+  /** Sends a run that must be read back from the store (resumed, or queued by a previous daemon). */
+  private resumeOn(run: ActiveRun, host: WorkflowWorkerHandle): void {
+    const { workflow, journal } = this.deps;
+    let thread: { messages: ThreadMessage[]; committed: Promise<void> };
+    try {
+      const record = journal.get(run.runId);
+      if (record === null || record.status !== "started") {
+        this.active.delete(run.runId);
+        return;
+      }
+      if (run.resume === null) {
+        thread = journal.threadOf(workflow, record);
+      } else {
+        const resumed = journal.resume(workflow, record, run.resume);
+        run.resumes = resumed.resumes;
+        thread = resumed;
+      }
+    } catch (error) {
+      this.deps.events.error(
+        workflow,
+        `run ${run.runId} could not be read back to continue: ${(error as Error).message}`,
+      );
+      return;
+    }
+    run.host = host;
+    run.rounds = thread.messages.length - 1;
+    run.resume = null;
+    run.committed = quiet(thread.committed);
+    void run.committed.then(() => {
+      if (run.host === host && !run.ending) host.run(run.runId, thread.messages);
+    });
+  }
+
+  /** Records a run's end, frees its slot and starts the next queued run. */
+  private end(run: ActiveRun, ending: RunEnding): void {
+    run.ending = true;
+    const host = run.host;
+    void run.committed.then(() => {
+      this.active.delete(run.runId);
+      this.record(run.runId, ending);
+      if (host !== null && this.countOn(host) === 0) this.deps.onHostIdle(host);
+      this.pump();
+    });
+  }
+
+  private record(runId: string, ending: RunEnding): void {
+    try {
+      this.deps.onEnded(this.deps.journal.end(this.deps.workflow, runId, ending));
+    } catch (error) {
+      this.deps.events.error(
+        this.deps.workflow,
+        `run ${runId} could not be recorded ${ending.status}: ${(error as Error).message}`,
+      );
+    }
+  }
+}

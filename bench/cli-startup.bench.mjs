@@ -5,8 +5,10 @@ import { timeCommands } from "./lib/measure.mjs";
 const cli = fileURLToPath(new URL("../apps/cli/dist/main.js", import.meta.url));
 const example = fileURLToPath(new URL("../examples/quickstart", import.meta.url));
 
+export const figures = ["cli.validate.ms"];
+
 export default function bench({ quick }) {
-  const runs = quick ? 5 : 20;
+  const runs = quick ? 3 : 20;
   const [node, validate] = timeCommands(
     [
       [process.execPath, "-e", "0"],

@@ -10,6 +10,15 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 
+export const figures = [
+  "ipc.roundtrip.p50",
+  "ipc.roundtrip.p99",
+  "ipc.server-only.p50",
+  "ipc.server-only.p99",
+  "ipc.fresh-connection.p50",
+  "ipc.fresh-connection.p99",
+];
+
 const repo = process.env.NERVE_REPO ?? new URL("..", import.meta.url).pathname;
 const dist = (file) => pathToFileURL(join(repo, "apps/daemon/dist/ipc", file)).href;
 
@@ -173,7 +182,7 @@ export default async function bench({ quick }) {
       "ipc.roundtrip.p50",
       p("nerve", 50),
       p("bare", 50),
-      "≤ 500 µs",
+      "<= 500 µs",
       p("nerve", 50) <= 500,
       "bare net server + client",
     ),
@@ -181,7 +190,7 @@ export default async function bench({ quick }) {
       "ipc.roundtrip.p99",
       p("nerve", 99),
       p("bare", 99),
-      "≤ 3000 µs",
+      "<= 3000 µs",
       p("nerve", 99) <= 3_000,
       "bare net server + client",
     ),

@@ -95,9 +95,9 @@ describe("webhook-notifier example", () => {
       const { app, receiver } = await start([], { senses: ["disk-usage"] });
       const bus = app.get(SignalBus);
       const other = bus.createSignal("cpu-usage", { pct: 99 });
-      bus.publish(other);
+      await bus.publish(other);
       const listed = bus.createSignal("disk-usage", { usedPct: 97 });
-      bus.publish(listed);
+      await bus.publish(listed);
       await outcomes(app, listed.id);
       expect(receiver.requests.map((request) => request.headers["x-nerve-delivery"])).toEqual([
         listed.id,
@@ -110,7 +110,7 @@ describe("webhook-notifier example", () => {
       const { app, receiver } = await start([500]);
       const bus = app.get(SignalBus);
       const signal = bus.createSignal("disk-usage", { usedPct: 91 });
-      bus.publish(signal);
+      await bus.publish(signal);
 
       const [row] = await outcomes(app, signal.id);
       expect(row).toMatchObject({
@@ -128,7 +128,7 @@ describe("webhook-notifier example", () => {
       const { app, receiver } = await start([503, 503, 503]);
       const bus = app.get(SignalBus);
       const signal = bus.createSignal("disk-usage", { usedPct: 91 });
-      bus.publish(signal);
+      await bus.publish(signal);
 
       const [row] = await outcomes(app, signal.id);
       expect(row).toMatchObject({
@@ -142,7 +142,7 @@ describe("webhook-notifier example", () => {
       const { app, receiver } = await start([400]);
       const bus = app.get(SignalBus);
       const signal = bus.createSignal("disk-usage", { usedPct: 91 });
-      bus.publish(signal);
+      await bus.publish(signal);
 
       const [row] = await outcomes(app, signal.id);
       expect(row).toMatchObject({

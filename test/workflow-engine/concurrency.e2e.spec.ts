@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { ClientUnix } from "@nerve/daemon/client";
 import type { TriggerWorkflowResult } from "@nerve/core";
-import { logRows, startDaemon, stopDaemon } from "../support/daemon.js";
+import { startDaemon, stopDaemon, waitForRows } from "../support/daemon.js";
 import { allRuns, DEFINITIONS, engineWorkspace, health, waitForStatus } from "./support.js";
 
 let root: string;
@@ -49,7 +49,9 @@ describe("workflow concurrency in a real daemon", () => {
     ]);
     const dropped = results.filter((result) => result.status === "dropped");
     for (const { runId } of dropped) {
-      expect(logRows(root, { refId: runId, type: "workflow.dropped" })[0].payload).toMatchObject({
+      expect(
+        (await waitForRows(root, { refId: runId, type: "workflow.dropped" }, 1))[0].payload,
+      ).toMatchObject({
         reason: "concurrency",
       });
     }
@@ -88,7 +90,7 @@ describe("workflow concurrency in a real daemon", () => {
       "queued",
     ]);
     expect(
-      logRows(root, { refId: runs[1].runId, type: "workflow.dropped" })[0].payload,
+      (await waitForRows(root, { refId: runs[1].runId, type: "workflow.dropped" }, 1))[0].payload,
     ).toMatchObject({
       reason: "evicted",
       by: runs[3].runId,

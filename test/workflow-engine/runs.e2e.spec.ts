@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { nerve } from "../support/cli.js";
-import { logRows, startDaemon, stopDaemon } from "../support/daemon.js";
+import { logRows, startDaemon, stopDaemon, waitForRows } from "../support/daemon.js";
 import { waitFor } from "../support/workspace.js";
 import {
   allRuns,
@@ -54,6 +54,7 @@ describe("workflow runs in a real daemon", () => {
           content: { removed: 12 },
         }),
       ]);
+      await waitForRows(root, { refId: runId, type: "workflow.completed" }, 1);
       const types = logRows(root, { refId: runId }).map((row) => row.type);
       expect(types[0]).toBe("workflow.started");
       expect(types.at(-1)).toBe("workflow.completed");
@@ -81,7 +82,8 @@ describe("workflow runs in a real daemon", () => {
       const { runId } = await trigger(root, "fragile");
       const run = await waitForStatus(root, runId, "failed");
       expect(run.error).toBe("role fragile threw in round 1: disk vanished");
-      const failed = logRows(root, { refId: runId, type: "workflow.failed" });
+      // The row is group-committed: durable within 50 ms of the status change, not with it.
+      const failed = await waitForRows(root, { refId: runId, type: "workflow.failed" }, 1);
       expect(failed[0].payload).toMatchObject({ error: run.error, name: "RoleError", rounds: 0 });
       expect(String((failed[0].payload as { stack: string }).stack)).toMatch(/disk vanished/);
     });

@@ -1,15 +1,6 @@
 #!/usr/bin/env node
-import "reflect-metadata";
-import { CommandFactory } from "nest-commander";
-import { NERVE_VERSION } from "@nerve/core";
-import { CliModule } from "./cli.module.js";
-import { handleCommandError, handleUsageError } from "./common/error-handlers.js";
+// The `nerve` executable: a launcher that starts the CLI from its bundle when it can (see
+// launch/launcher.ts), so that every command starts fast.
+import { launch } from "./launch/launcher.js";
 
-await CommandFactory.run(CliModule, {
-  logger: false,
-  cliName: "nerve",
-  version: NERVE_VERSION,
-  errorHandler: handleUsageError,
-  serviceErrorHandler: handleCommandError,
-});
-process.exit(process.exitCode ?? 0);
+await launch();

@@ -3,6 +3,8 @@ import { NestFactory } from "@nestjs/core";
 import type { INestApplicationContext } from "@nestjs/common";
 import { DaemonLog } from "./kernel/daemon-log.js";
 import { KernelService } from "./kernel/kernel.service.js";
+import { NestLogger } from "./kernel/nest-logger.js";
+import { ensurePrivateData } from "./kernel/workspace-permissions.js";
 import { DaemonLifecycle } from "./lifecycle/daemon-lifecycle.service.js";
 import { NerveModule, type NerveModuleOptions } from "./nerve.module.js";
 
@@ -22,7 +24,8 @@ export interface StartDaemonOptions {
 }
 
 /**
- * Starts the engine for a workspace in this process, as the daemon and `nerve dev` do. With
+ * Starts the engine for a workspace in this process, as the daemon and `nerve dev` do, unless
+ * its `data/` folder is open to other users (UnsafeWorkspaceError). With
  * `handleSignals`, SIGINT and SIGTERM request the same graceful shutdown as the `shutdown`
  * request; everything goes through KernelService. User modules listed in nerve.yaml close
  * first, while the engine still runs.
@@ -35,11 +38,17 @@ export async function startDaemon(
   options: NerveModuleOptions,
   { handleSignals = false }: StartDaemonOptions = {},
 ): Promise<RunningDaemon> {
+  ensurePrivateData(options.root);
   const app = await NestFactory.createApplicationContext(NerveModule.forRoot(options), {
     logger: ["error", "warn"],
     abortOnError: false,
+    // Nest's lines wait for the daemon log. A start that fails is told once, by its caller
+    // (`nerve daemon: <reason>`), not also as Nest's coloured exception dump with a stack.
+    bufferLogs: true,
+    autoFlushLogs: false,
   });
-  app.useLogger(app.get(DaemonLog));
+  app.useLogger(new NestLogger(app.get(DaemonLog)));
+  app.flushLogs();
   const kernel = app.get(KernelService);
   const onSignal = (signal: NodeJS.Signals) => kernel.requestShutdown(signal);
   if (handleSignals) {

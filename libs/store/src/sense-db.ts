@@ -27,6 +27,7 @@ export {
   MigrationError,
   ReadOnlyDatabaseError,
   SenseDatabaseNotFoundError,
+  SenseDatabaseOpenError,
   SenseQueryError,
 } from "./errors/sense-db.error.js";
 export { StoreError } from "./errors/store.error.js";

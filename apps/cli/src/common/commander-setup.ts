@@ -1,15 +1,14 @@
 import { Injectable, type OnApplicationBootstrap } from "@nestjs/common";
 import { InjectCommander } from "nest-commander";
-import { handleUsageError, type UsageOutcome } from "./error-handlers.js";
+import type { CommanderNode } from "./commander-node.js";
+import { handleUsageError } from "./error-handlers.js";
 
-/** The part of commander's Command this setup uses. */
-interface CommanderNode {
-  commands: readonly CommanderNode[];
-  exitOverride(handler: (error: UsageOutcome) => never): CommanderNode;
-  showSuggestionAfterError(show: boolean): CommanderNode;
-  showHelpAfterError(message: string): CommanderNode;
-  name(name: string): CommanderNode;
-}
+const ROOT_HELP_AFTER = `
+Every command takes --root DIR (default: $NERVE_ROOT, else the nearest folder with a nerve.yaml);
+commands that print data take --json. \`nerve <command> --help\` shows a command's options and
+examples; \`nerve completion bash|zsh\` prints a shell completion script.
+
+Exit codes: 0 success, 1 failure, 2 usage error, 3 the daemon is needed and not running.`;
 
 /**
  * nest-commander builds each subcommand as a separate commander Command, and commander does not
@@ -22,6 +21,7 @@ export class CommanderSetup implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     this.root.name("nerve");
+    this.root.addHelpText("after", ROOT_HELP_AFTER);
     configure(this.root);
   }
 }

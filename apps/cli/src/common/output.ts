@@ -22,3 +22,8 @@ export type Color = keyof typeof codes;
 export function paint(text: string, color: Color, stream?: NodeJS.WriteStream): string {
   return useColor(stream) ? `\u001b[${codes[color]}m${text}\u001b[0m` : text;
 }
+
+/** The width to lay text out in: the terminal's, or 100 columns when not on a terminal. */
+export function outputWidth(stream: NodeJS.WriteStream = process.stdout): number {
+  return stream.isTTY && stream.columns > 0 ? stream.columns : 100;
+}

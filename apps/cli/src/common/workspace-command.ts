@@ -1,4 +1,5 @@
-import { CommandRunner, Option } from "nest-commander";
+import { Option } from "nest-commander";
+import { NerveCommand } from "./nerve-command.js";
 
 /** Options every command accepts. */
 export interface WorkspaceOptions {
@@ -6,10 +7,10 @@ export interface WorkspaceOptions {
   json?: boolean;
 }
 
-/** Base of every command: `--root DIR` and, for commands that print data, `--json`. */
+/** Base of every workspace command: `--root DIR` and, for commands that print data, `--json`. */
 export abstract class WorkspaceCommand<
   O extends WorkspaceOptions = WorkspaceOptions,
-> extends CommandRunner {
+> extends NerveCommand {
   abstract override run(params: string[], options: O): Promise<void>;
 
   @Option({

@@ -1,45 +1,32 @@
 import { Command } from "nest-commander";
-import { DataCommand, type WorkspaceOptions } from "../common/workspace-command.js";
-import { DaemonActions } from "./daemon-actions.service.js";
+import { Examples } from "../common/nerve-command.js";
+import { DaemonActionCommand } from "./daemon.command.js";
 
 // Top-level aliases: `nerve start|stop|restart|status` = `nerve daemon start|stop|restart|status`.
 
 @Command({ name: "start", description: "alias of `nerve daemon start`" })
-export class StartCommand extends DataCommand {
-  constructor(private readonly actions: DaemonActions) {
-    super();
-  }
-  run(_params: string[], options: WorkspaceOptions): Promise<void> {
-    return this.actions.start(options);
-  }
+@Examples(["nerve start", "start the daemon in the background"])
+export class StartCommand extends DaemonActionCommand {
+  protected readonly action = "start";
 }
 
 @Command({ name: "stop", description: "alias of `nerve daemon stop`" })
-export class StopCommand extends DataCommand {
-  constructor(private readonly actions: DaemonActions) {
-    super();
-  }
-  run(_params: string[], options: WorkspaceOptions): Promise<void> {
-    return this.actions.stop(options);
-  }
+@Examples(["nerve stop", "stop the daemon gracefully"])
+export class StopCommand extends DaemonActionCommand {
+  protected readonly action = "stop";
 }
 
 @Command({ name: "restart", description: "alias of `nerve daemon restart`" })
-export class RestartCommand extends DataCommand {
-  constructor(private readonly actions: DaemonActions) {
-    super();
-  }
-  run(_params: string[], options: WorkspaceOptions): Promise<void> {
-    return this.actions.restart(options);
-  }
+@Examples(["nerve restart", "stop the daemon if it runs, then start it"])
+export class RestartCommand extends DaemonActionCommand {
+  protected readonly action = "restart";
 }
 
 @Command({ name: "status", description: "alias of `nerve daemon status`" })
-export class StatusCommand extends DataCommand {
-  constructor(private readonly actions: DaemonActions) {
-    super();
-  }
-  run(_params: string[], options: WorkspaceOptions): Promise<void> {
-    return this.actions.status(options);
-  }
+@Examples(
+  ["nerve status", "pid, uptime, sense groups and workflows"],
+  ["nerve status --json", "the health result, or { running: false } with exit 3"],
+)
+export class StatusCommand extends DaemonActionCommand {
+  protected readonly action = "status";
 }

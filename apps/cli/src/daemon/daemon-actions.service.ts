@@ -1,23 +1,19 @@
 import { Injectable } from "@nestjs/common";
-import { compileConfig, NodeWorkspaceFs } from "@nerve/core/config";
-import { formatIssue } from "@nerve/core";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { CliError, ExitCode } from "../common/cli-errors.js";
-import { paint, printError, printJson, printLine } from "../common/output.js";
+import { paint, printJson, printLine } from "../common/output.js";
 import { findWorkspace } from "../common/workspace.js";
 import type { WorkspaceOptions } from "../common/workspace-command.js";
 import { DaemonControlService } from "./daemon-control.service.js";
 import { formatHealth } from "./daemon-status.view.js";
 
-/** What `nerve daemon start|stop|status|restart` (and their top-level aliases) print. */
+/** What `nerve daemon start|stop|status|restart`, their aliases and `nerve dev` do and print. */
 @Injectable()
 export class DaemonActions {
   constructor(private readonly control: DaemonControlService) {}
 
   async start(options: WorkspaceOptions): Promise<void> {
     const root = findWorkspace({ root: options.root });
-    assertValidConfig(root);
+    await checkConfig(root);
     const outcome = await this.control.start(root);
     if (options.json) printJson(outcome);
     else if (outcome.alreadyRunning) printLine(`daemon already running (pid ${outcome.pid})`);
@@ -36,7 +32,7 @@ export class DaemonActions {
 
   async restart(options: WorkspaceOptions): Promise<void> {
     const root = findWorkspace({ root: options.root });
-    assertValidConfig(root);
+    await checkConfig(root);
     await this.control.stop(root);
     const outcome = await this.control.start(root);
     if (options.json) printJson(outcome);
@@ -55,17 +51,24 @@ export class DaemonActions {
     else printLine(`daemon not running for ${root}; start it with \`nerve daemon start\``);
     process.exitCode = ExitCode.daemonNotRunning;
   }
+
+  /** `nerve dev`: the daemon in this process, until Ctrl+C. */
+  async dev(options: WorkspaceOptions): Promise<void> {
+    const root = findWorkspace({ root: options.root });
+    const running = await this.control.health(root);
+    if (running) {
+      throw new CliError(
+        `a daemon is already running for ${root} (pid ${running.pid}); stop it first with \`nerve stop\``,
+      );
+    }
+    // The engine is loaded only by this command.
+    const { startDaemon } = await import("@nerve/daemon");
+    const daemon = await startDaemon({ root, foreground: true }, { handleSignals: true });
+    await daemon.stopped;
+  }
 }
 
-/** Refuses to start on an invalid config, listing every problem (the daemon would refuse too). */
-function assertValidConfig(root: string): void {
-  const report = compileConfig(
-    readFileSync(join(root, "nerve.yaml"), "utf8"),
-    new NodeWorkspaceFs(root),
-  );
-  if (report.ok) return;
-  for (const issue of report.errors) printError(`error ${formatIssue(issue)}`);
-  throw new CliError(
-    `nerve.yaml is invalid (${report.errors.length} problems); the daemon was not started`,
-  );
+async function checkConfig(root: string): Promise<void> {
+  const { assertValidConfig } = await import("./config-check.js");
+  assertValidConfig(root);
 }

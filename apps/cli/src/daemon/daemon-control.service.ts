@@ -1,8 +1,8 @@
 import { Injectable } from "@nestjs/common";
 import { spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { HealthResult } from "@nerve/core";
 import { isProcessAlive, readPidFile } from "@nerve/daemon/client";
 import { CliError } from "../common/cli-errors.js";
@@ -46,7 +46,8 @@ export class DaemonControlService {
     const logs = join(root, "logs");
     mkdirSync(logs, { recursive: true });
     const out = openSync(join(logs, DAEMON_OUT_FILE), "a");
-    const main = fileURLToPath(import.meta.resolve("@nerve/daemon/main"));
+    // require.resolve rather than import.meta.resolve: the CLI also runs as a CommonJS bundle.
+    const main = createRequire(import.meta.url).resolve("@nerve/daemon/main");
     const child = spawn(process.execPath, [main, "--root", root], {
       detached: true,
       stdio: ["ignore", out, out],

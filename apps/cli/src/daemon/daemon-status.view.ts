@@ -20,6 +20,7 @@ export function formatHealth(health: HealthResult): string {
           group.disabled ? paint("disabled", "red") : paint("running", "green"),
           group.senses.join(", "),
         ]),
+        { align: ["left", "right", "right", "left", "left"] },
       ),
     );
   }
@@ -35,6 +36,7 @@ export function formatHealth(health: HealthResult): string {
           String(workflow.queued),
           workflow.disabled ? paint("disabled", "red") : paint("ok", "green"),
         ]),
+        { align: ["left", "right", "right", "right", "left"] },
       ),
     );
   }

@@ -1,63 +1,73 @@
-import { Command, CommandRunner, SubCommand } from "nest-commander";
-import { showLogs, LogsOptionsCommand, type LogsOptions } from "../logs/logs.command.js";
+import { Inject } from "@nestjs/common";
+import { Command, SubCommand } from "nest-commander";
+import { Features } from "../common/features.js";
+import { Examples, GroupCommand } from "../common/nerve-command.js";
 import { DataCommand, type WorkspaceOptions } from "../common/workspace-command.js";
-import { DaemonActions } from "./daemon-actions.service.js";
+import { LogsOptionsCommand } from "../logs/logs.command.js";
+import type { DaemonActions } from "./daemon-actions.service.js";
+
+type Action = "start" | "stop" | "restart" | "status";
+
+/**
+ * A command that runs one of the daemon actions; `nerve daemon <action>` and the top-level
+ * aliases (`nerve start` …) are both made from it.
+ */
+export abstract class DaemonActionCommand extends DataCommand {
+  protected abstract readonly action: Action;
+
+  // @Inject: an undecorated base class gets no design:paramtypes for its subclasses to inherit.
+  constructor(@Inject(Features) private readonly features: Features) {
+    super();
+  }
+
+  async run(_params: string[], options: WorkspaceOptions): Promise<void> {
+    const actions: DaemonActions = await this.features.get(() => import("./daemon.feature.js"));
+    await actions[this.action](options);
+  }
+}
 
 @SubCommand({
   name: "start",
   description: "start the daemon in the background; returns once it answers",
 })
-export class DaemonStartCommand extends DataCommand {
-  constructor(private readonly actions: DaemonActions) {
-    super();
-  }
-  run(_params: string[], options: WorkspaceOptions): Promise<void> {
-    return this.actions.start(options);
-  }
+@Examples(
+  ["nerve daemon start", "the workspace around the current folder"],
+  ["nerve daemon start --root ~/ws --json", "{ pid, alreadyRunning }"],
+)
+export class DaemonStartCommand extends DaemonActionCommand {
+  protected readonly action = "start";
 }
 
 @SubCommand({
   name: "stop",
   description: "stop the daemon gracefully (computes in flight get 5 s)",
 })
-export class DaemonStopCommand extends DataCommand {
-  constructor(private readonly actions: DaemonActions) {
-    super();
-  }
-  run(_params: string[], options: WorkspaceOptions): Promise<void> {
-    return this.actions.stop(options);
-  }
+@Examples(["nerve daemon stop"], ["nerve daemon stop --json", "{ pid, wasRunning, killed }"])
+export class DaemonStopCommand extends DaemonActionCommand {
+  protected readonly action = "stop";
 }
 
 @SubCommand({ name: "restart", description: "stop the daemon if it runs, then start it" })
-export class DaemonRestartCommand extends DataCommand {
-  constructor(private readonly actions: DaemonActions) {
-    super();
-  }
-  run(_params: string[], options: WorkspaceOptions): Promise<void> {
-    return this.actions.restart(options);
-  }
+@Examples(["nerve daemon restart"])
+export class DaemonRestartCommand extends DaemonActionCommand {
+  protected readonly action = "restart";
 }
 
 @SubCommand({
   name: "status",
   description: "pid, uptime, sense groups and workflows of the running daemon (exit 3 if none)",
 })
-export class DaemonStatusCommand extends DataCommand {
-  constructor(private readonly actions: DaemonActions) {
-    super();
-  }
-  run(_params: string[], options: WorkspaceOptions): Promise<void> {
-    return this.actions.status(options);
-  }
+@Examples(
+  ["nerve daemon status"],
+  ["nerve daemon status --json", "the health result, or { running: false } with exit 3"],
+)
+export class DaemonStatusCommand extends DaemonActionCommand {
+  protected readonly action = "status";
 }
 
 @SubCommand({ name: "logs", description: "the daemon's text log (logs/nerve.log): tail, follow" })
-export class DaemonLogsCommand extends LogsOptionsCommand {
-  run(_params: string[], options: LogsOptions): Promise<void> {
-    return showLogs(options);
-  }
-}
+@Examples(["nerve daemon logs -n 100"], ["nerve daemon logs -f", "follow until Ctrl+C"])
+export class DaemonLogsCommand extends LogsOptionsCommand {}
 
 /** `nerve daemon <subcommand>`. */
 @Command({
@@ -71,9 +81,9 @@ export class DaemonLogsCommand extends LogsOptionsCommand {
     DaemonLogsCommand,
   ],
 })
-export class DaemonCommand extends CommandRunner {
-  async run(): Promise<void> {
-    this.command.help();
-    return Promise.resolve();
-  }
-}
+@Examples(
+  ["nerve daemon start", "in the background; returns once it answers"],
+  ["nerve daemon status"],
+  ["nerve daemon stop"],
+)
+export class DaemonCommand extends GroupCommand {}

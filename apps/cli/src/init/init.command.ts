@@ -1,12 +1,7 @@
-import { Command, CommandRunner, Option } from "nest-commander";
-import { paint, printJson, printLine } from "../common/output.js";
-import { InitService } from "./init.service.js";
-
-interface InitOptions {
-  root?: string;
-  force?: boolean;
-  json?: boolean;
-}
+import { Command, Option } from "nest-commander";
+import { Features } from "../common/features.js";
+import { Examples, NerveCommand } from "../common/nerve-command.js";
+import type { InitOptions } from "./init.service.js";
 
 @Command({
   name: "init",
@@ -16,29 +11,18 @@ interface InitOptions {
   },
   description: "scaffold a working workspace: two senses, a reflex chain and a workflow",
 })
-export class InitCommand extends CommandRunner {
-  constructor(private readonly initService: InitService) {
+@Examples(
+  ["nerve init my-workspace", "then: cd my-workspace && nerve dev"],
+  ["nerve init --force", "rewrite the example files of the workspace here"],
+)
+export class InitCommand extends NerveCommand {
+  constructor(private readonly features: Features) {
     super();
   }
 
   async run([dir]: string[], options: InitOptions): Promise<void> {
-    const result = this.initService.init(
-      dir ?? options.root ?? process.cwd(),
-      options.force === true,
-    );
-    if (options.json) {
-      printJson(result);
-      return;
-    }
-    printLine(`${paint("✓", "green")} created a Nerve workspace in ${result.root}`);
-    for (const file of result.files) printLine(`  ${file}`);
-    printLine(`  node_modules/ (links to ${result.links.map((link) => link.name).join(", ")})`);
-    printLine();
-    printLine("Next:");
-    printLine(`  cd ${result.root}`);
-    printLine("  nerve validate      # check nerve.yaml and the files it names");
-    printLine("  nerve dev           # run it in the foreground");
-    return Promise.resolve();
+    const init = await this.features.get(() => import("./init.feature.js"));
+    init.scaffold(dir, options);
   }
 
   @Option({ flags: "--root <dir>", description: "folder to create the workspace in" })

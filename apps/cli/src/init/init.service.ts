@@ -3,6 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from "node
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CliError } from "../common/cli-errors.js";
+import { paint, printJson, printLine } from "../common/output.js";
 import { CONFIG_FILE } from "../common/workspace.js";
 import { linkSdk, type LinkResult } from "./sdk-links.js";
 
@@ -18,8 +19,32 @@ export interface InitResult {
   links: LinkResult[];
 }
 
+export interface InitOptions {
+  root?: string;
+  force?: boolean;
+  json?: boolean;
+}
+
+/** `nerve init`. */
 @Injectable()
 export class InitService {
+  /** Scaffolds the workspace and says what was made and what to do next. */
+  scaffold(dir: string | undefined, options: InitOptions): void {
+    const result = this.init(dir ?? options.root ?? process.cwd(), options.force === true);
+    if (options.json) {
+      printJson(result);
+      return;
+    }
+    printLine(`${paint("✓", "green")} created a Nerve workspace in ${result.root}`);
+    for (const file of result.files) printLine(`  ${file}`);
+    printLine(`  node_modules/ (links to ${result.links.map((link) => link.name).join(", ")})`);
+    printLine();
+    printLine("Next:");
+    printLine(`  cd ${result.root}`);
+    printLine("  nerve validate      # check nerve.yaml and the files it names");
+    printLine("  nerve dev           # run it in the foreground");
+  }
+
   /**
    * Scaffolds a workspace in `dir`. Refuses an existing workspace, or files that would be
    * overwritten, unless `force`; never touches `data/` or `logs/`.

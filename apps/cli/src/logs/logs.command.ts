@@ -1,55 +1,45 @@
+import { Inject } from "@nestjs/common";
 import { Command, Option } from "nest-commander";
-import { join } from "node:path";
 import { UsageError } from "../common/cli-errors.js";
-import { printLine } from "../common/output.js";
-import { findWorkspace } from "../common/workspace.js";
-import { WorkspaceCommand, type WorkspaceOptions } from "../common/workspace-command.js";
-import { LogFollower } from "./log-follower.js";
-import { tailLines } from "./log-files.js";
-
-export interface LogsOptions extends WorkspaceOptions {
-  lines?: number;
-  follow?: boolean;
-}
-
-/** Prints the tail of logs/nerve.log and, with --follow, what is appended (across rotation). */
-export async function showLogs(options: LogsOptions): Promise<void> {
-  const root = findWorkspace({ root: options.root });
-  const file = join(root, "logs", "nerve.log");
-  for (const line of tailLines(file, options.lines ?? 50)) printLine(line);
-  if (!options.follow) return;
-  const follower = new LogFollower(file, (line) => printLine(line));
-  follower.start();
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      follower.stop();
-      resolve();
-    };
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-  });
-}
+import { Features } from "../common/features.js";
+import { Examples } from "../common/nerve-command.js";
+import { WorkspaceCommand } from "../common/workspace-command.js";
+import type { LogsOptions } from "./logs.service.js";
 
 /** `-n N` and `-f` for `nerve logs` and `nerve daemon logs`. */
 export abstract class LogsOptionsCommand extends WorkspaceCommand<LogsOptions> {
+  // @Inject: an undecorated base class gets no design:paramtypes for its subclasses to inherit.
+  constructor(@Inject(Features) private readonly features: Features) {
+    super();
+  }
+
+  async run(_params: string[], options: LogsOptions): Promise<void> {
+    const logs = await this.features.get(() => import("./logs.feature.js"));
+    await logs.show(options);
+  }
+
   @Option({ flags: "-n, --lines <count>", description: "how many lines to show (default 50)" })
   parseLines(value: string): number {
     const count = Number(value);
-    if (!Number.isSafeInteger(count) || count < 0) {
+    if (!/^\d+$/.test(value) || !Number.isSafeInteger(count)) {
       throw new UsageError(`-n: expected a whole number of lines, got "${value}"`);
     }
     return count;
   }
 
-  @Option({ flags: "-f, --follow", description: "keep printing new lines (Ctrl+C stops)" })
+  @Option({
+    flags: "-f, --follow",
+    description: "keep printing new lines, across log rotation (Ctrl+C stops)",
+  })
   parseFollow(): boolean {
     return true;
   }
 }
 
 @Command({ name: "logs", description: "the daemon's text log (logs/nerve.log): tail, follow" })
-export class LogsCommand extends LogsOptionsCommand {
-  run(_params: string[], options: LogsOptions): Promise<void> {
-    return showLogs(options);
-  }
-}
+@Examples(
+  ["nerve logs", "the last 50 lines"],
+  ["nerve logs -n 200", "the last 200 lines"],
+  ["nerve logs -f", "then every new line, until Ctrl+C"],
+)
+export class LogsCommand extends LogsOptionsCommand {}

@@ -1,8 +1,6 @@
 import { SubCommand } from "nest-commander";
-import { SenseQuery } from "@nerve/store/sense-db";
-import { printJson, printLine } from "../common/output.js";
-import { cell, formatTable } from "../common/table.js";
-import { findWorkspace } from "../common/workspace.js";
+import { Features } from "../common/features.js";
+import { Completes, Examples } from "../common/nerve-command.js";
 import { DataCommand, type WorkspaceOptions } from "../common/workspace-command.js";
 
 @SubCommand({
@@ -14,37 +12,19 @@ import { DataCommand, type WorkspaceOptions } from "../common/workspace-command.
   },
   description: "read-only SQL on a sense's database, with or without a running daemon",
 })
+@Completes({ args: ["sense"] })
+@Examples(
+  ["nerve sense query load-average", "its tables, with row counts"],
+  ['nerve sense query load-average "SELECT * FROM samples ORDER BY ts DESC LIMIT 5"'],
+  ['nerve sense query load-average "SELECT count(*) AS n FROM samples" --json', "[{ n }]"],
+)
 export class SenseQueryCommand extends DataCommand {
+  constructor(private readonly features: Features) {
+    super();
+  }
+
   async run([name, sql]: string[], options: WorkspaceOptions): Promise<void> {
-    const root = findWorkspace({ root: options.root });
-    const query = new SenseQuery();
-    if (sql === undefined) {
-      const tables = query.tables(root, name);
-      if (options.json) printJson(tables);
-      else
-        printLine(
-          formatTable(
-            ["TABLE", "ROWS"],
-            tables.map((t) => [t.table, String(t.rows)]),
-          ),
-        );
-      return Promise.resolve();
-    }
-    const rows = query.query(root, name, sql);
-    if (options.json) {
-      printJson(rows);
-    } else if (rows.length === 0) {
-      printLine("(no rows)");
-    } else {
-      const headers = Object.keys(rows[0]);
-      printLine(
-        formatTable(
-          headers,
-          rows.map((row) => headers.map((h) => cell(row[h]))),
-        ),
-      );
-      printLine(`(${rows.length} row${rows.length === 1 ? "" : "s"})`);
-    }
-    return Promise.resolve();
+    const senses = await this.features.get(() => import("./sense.feature.js"));
+    await senses.query(name, sql, options);
   }
 }

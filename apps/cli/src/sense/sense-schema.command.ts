@@ -1,7 +1,6 @@
 import { SubCommand } from "nest-commander";
-import { SenseQuery } from "@nerve/store/sense-db";
-import { printJson, printLine } from "../common/output.js";
-import { findWorkspace } from "../common/workspace.js";
+import { Features } from "../common/features.js";
+import { Completes, Examples } from "../common/nerve-command.js";
 import { DataCommand, type WorkspaceOptions } from "../common/workspace-command.js";
 
 @SubCommand({
@@ -10,12 +9,18 @@ import { DataCommand, type WorkspaceOptions } from "../common/workspace-command.
   argsDescription: { name: "the sense whose database schema to print" },
   description: "the CREATE statements of a sense's database",
 })
+@Completes({ args: ["sense"] })
+@Examples(
+  ["nerve sense schema load-average"],
+  ["nerve sense schema load-average --json", "[statement, ...]"],
+)
 export class SenseSchemaCommand extends DataCommand {
+  constructor(private readonly features: Features) {
+    super();
+  }
+
   async run([name]: string[], options: WorkspaceOptions): Promise<void> {
-    const root = findWorkspace({ root: options.root });
-    const statements = new SenseQuery().schema(root, name);
-    if (options.json) printJson(statements);
-    else for (const statement of statements) printLine(`${statement};`);
-    return Promise.resolve();
+    const senses = await this.features.get(() => import("./sense.feature.js"));
+    await senses.schema(name, options);
   }
 }

@@ -1,8 +1,7 @@
 import { SubCommand } from "nest-commander";
-import { printJson, printLine } from "../common/output.js";
-import { findWorkspace } from "../common/workspace.js";
+import { Features } from "../common/features.js";
+import { Completes, Examples } from "../common/nerve-command.js";
 import { DataCommand, type WorkspaceOptions } from "../common/workspace-command.js";
-import { askDaemon } from "../daemon/daemon-client.js";
 
 @SubCommand({
   name: "trigger",
@@ -10,11 +9,18 @@ import { askDaemon } from "../daemon/daemon-client.js";
   argsDescription: { name: "the sense to run" },
   description: "queue a compute of a sense in the running daemon",
 })
+@Completes({ args: ["sense"] })
+@Examples(
+  ["nerve sense trigger load-average"],
+  ["nerve sense trigger load-average --json", "{ sense, accepted }"],
+)
 export class SenseTriggerCommand extends DataCommand {
+  constructor(private readonly features: Features) {
+    super();
+  }
+
   async run([name]: string[], options: WorkspaceOptions): Promise<void> {
-    const root = findWorkspace({ root: options.root });
-    const result = await askDaemon(root, "trigger-sense", { sense: name });
-    if (options.json) printJson(result);
-    else printLine(`queued a compute of ${result.sense}`);
+    const senses = await this.features.get(() => import("./sense.feature.js"));
+    await senses.trigger(name, options);
   }
 }

@@ -1,4 +1,5 @@
-import { Command, CommandRunner } from "nest-commander";
+import { Command } from "nest-commander";
+import { Examples, GroupCommand } from "../common/nerve-command.js";
 import { SenseListCommand } from "./sense-list.command.js";
 import { SenseRunCommand } from "./sense-run.command.js";
 import { SenseQueryCommand } from "./sense-query.command.js";
@@ -17,9 +18,9 @@ import { SenseTriggerCommand } from "./sense-trigger.command.js";
     SenseSchemaCommand,
   ],
 })
-export class SenseCommand extends CommandRunner {
-  async run(): Promise<void> {
-    this.command.help();
-    return Promise.resolve();
-  }
-}
+@Examples(
+  ["nerve sense list", "every sense, with live fields when the daemon runs"],
+  ["nerve sense run load-average", "one compute here and now, no daemon"],
+  ["nerve sense query load-average", "the tables of its database"],
+)
+export class SenseCommand extends GroupCommand {}

@@ -1,48 +1,29 @@
 import { Option, SubCommand } from "nest-commander";
 import { parseDuration } from "@nerve/core";
-import { LogArchive, openLogDatabase, type ArchiveProgress } from "@nerve/store/archive";
 import { UsageError } from "../common/cli-errors.js";
-import { printJson, printLine } from "../common/output.js";
-import { findWorkspace } from "../common/workspace.js";
-import { DataCommand, type WorkspaceOptions } from "../common/workspace-command.js";
-
-interface ArchiveOptions extends WorkspaceOptions {
-  olderThan?: number;
-  vacuum?: boolean;
-}
-
-const DEFAULT_OLDER_THAN = "7d";
+import { Features } from "../common/features.js";
+import { Examples } from "../common/nerve-command.js";
+import { DataCommand } from "../common/workspace-command.js";
+import { DEFAULT_OLDER_THAN, type ArchiveOptions } from "./store.service.js";
 
 @SubCommand({
   name: "archive",
   description:
     "move whole UTC days of the log older than the cutoff to data/archive/logs/YYYY-MM-DD.jsonl",
 })
+@Examples(
+  ["nerve store archive", `days older than ${DEFAULT_OLDER_THAN}`],
+  ["nerve store archive --older-than 1d --vacuum", "and give the space back"],
+  ["nerve store archive --json", "{ days: [{ day, rows, file }], deleted, vacuumed }"],
+)
 export class StoreArchiveCommand extends DataCommand<ArchiveOptions> {
+  constructor(private readonly features: Features) {
+    super();
+  }
+
   async run(_params: string[], options: ArchiveOptions): Promise<void> {
-    const root = findWorkspace({ root: options.root });
-    const db = openLogDatabase(root);
-    try {
-      const progress = process.stderr.isTTY && !options.json ? showProgress : undefined;
-      const result = await new LogArchive(db, root).archive({
-        olderThanMs: options.olderThan ?? days(7),
-        vacuum: options.vacuum === true,
-        onProgress: progress,
-      });
-      if (progress) process.stderr.write("\r\u001b[K");
-      if (options.json) {
-        printJson(result);
-        return;
-      }
-      for (const day of result.days) printLine(`${day.day}  ${day.rows} rows  → ${day.file}`);
-      printLine(
-        result.days.length === 0
-          ? "nothing to archive"
-          : `archived ${result.deleted} rows from ${result.days.length} day${result.days.length === 1 ? "" : "s"}${result.vacuumed ? "; database vacuumed" : ""}`,
-      );
-    } finally {
-      db.close();
-    }
+    const store = await this.features.get(() => import("./store.feature.js"));
+    await store.archive(options);
   }
 
   @Option({
@@ -59,14 +40,4 @@ export class StoreArchiveCommand extends DataCommand<ArchiveOptions> {
   parseVacuum(): boolean {
     return true;
   }
-}
-
-function days(n: number): number {
-  return n * 24 * 60 * 60 * 1000;
-}
-
-function showProgress(progress: ArchiveProgress): void {
-  process.stderr.write(
-    `\r\u001b[Karchiving ${progress.day} (${progress.index}/${progress.total}): ${progress.rows} rows ${progress.phase}`,
-  );
 }

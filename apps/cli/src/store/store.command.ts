@@ -1,4 +1,5 @@
-import { Command, CommandRunner } from "nest-commander";
+import { Command } from "nest-commander";
+import { Examples, GroupCommand } from "../common/nerve-command.js";
 import { StoreArchiveCommand } from "./store-archive.command.js";
 
 /** `nerve store <subcommand>`: maintenance of the workspace's data. */
@@ -7,9 +8,5 @@ import { StoreArchiveCommand } from "./store-archive.command.js";
   description: "maintain the log store",
   subCommands: [StoreArchiveCommand],
 })
-export class StoreCommand extends CommandRunner {
-  async run(): Promise<void> {
-    this.command.help();
-    return Promise.resolve();
-  }
-}
+@Examples(["nerve store archive --older-than 30d", "old log days → data/archive/logs/*.jsonl"])
+export class StoreCommand extends GroupCommand {}

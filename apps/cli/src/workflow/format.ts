@@ -1,7 +1,10 @@
 import type { RunStatus } from "@nerve/core";
 import { paint, type Color } from "../common/output.js";
-import { formatTable } from "../common/table.js";
-import { formatAgo } from "../sense/relative-time.js";
+import { formatAgo } from "../common/relative-time.js";
+import { formatTable, visibleLength } from "../common/table.js";
+
+export { clip } from "../common/table.js";
+export { outputWidth } from "../common/output.js";
 
 /** A run status, coloured by how it is doing (colour only on a terminal, never with NO_COLOR). */
 export function paintStatus(status: RunStatus): string {
@@ -24,13 +27,6 @@ function statusColor(status: RunStatus): Color | null {
     case "dropped":
       return "dim";
   }
-}
-
-/** `text` on one line, cut to `max` characters with an ellipsis. */
-export function clip(text: string, max: number): string {
-  const flat = text.replace(/\s*\n\s*/g, " ");
-  if (flat.length <= max) return flat;
-  return max <= 1 ? "…".slice(0, max) : `${flat.slice(0, max - 1)}…`;
 }
 
 /** Local wall-clock time: `12:01:02` today, `2026-11-03 12:01:02` on another day. */
@@ -97,14 +93,9 @@ export function formatContent(value: unknown, layout: ContentLayout): string[] {
   return out;
 }
 
-/** The width to lay text out in: the terminal's, or 100 columns when not on a terminal. */
-export function outputWidth(stream: NodeJS.WriteStream = process.stdout): number {
-  return stream.isTTY && stream.columns > 0 ? stream.columns : 100;
-}
-
 /** The width of the widest line of a table of plain (uncoloured) cells. */
 export function tableWidth(headers: string[], rows: string[][]): number {
   return formatTable(headers, rows)
     .split("\n")
-    .reduce((max, line) => Math.max(max, line.length), 0);
+    .reduce((max, line) => Math.max(max, visibleLength(line)), 0);
 }

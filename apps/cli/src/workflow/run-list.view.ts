@@ -1,6 +1,6 @@
 import { paint } from "../common/output.js";
 import { formatTable } from "../common/table.js";
-import { formatAgo } from "../sense/relative-time.js";
+import { formatAgo } from "../common/relative-time.js";
 import { clip, paintStatus, pagingLine, tableWidth } from "./format.js";
 import type { RunPage } from "./run-queries.js";
 

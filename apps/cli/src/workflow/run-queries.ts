@@ -6,9 +6,9 @@ import {
   type WorkflowRunRecord,
 } from "@nerve/store/reader";
 import { AmbiguousRunIdError, UnknownRunError } from "./errors/run-lookup.error.js";
+import { MIN_RUN_ID_PREFIX } from "./run-id.js";
 
-/** Characters a run id prefix needs before it is looked up as a prefix (and shown in tables). */
-export const MIN_RUN_ID_PREFIX = 8;
+export { MIN_RUN_ID_PREFIX };
 
 /** Candidates named when a prefix is ambiguous. */
 const CANDIDATES_SHOWN = 5;

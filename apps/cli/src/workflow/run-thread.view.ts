@@ -1,6 +1,7 @@
 import type { WorkflowRunView } from "@nerve/core";
 import type { RunThread } from "@nerve/store/reader";
 import { paint } from "../common/output.js";
+import { clip, visibleLength } from "../common/table.js";
 import { formatContent, formatWhen, paintStatus } from "./format.js";
 
 /** How much of each message to show. */
@@ -36,8 +37,15 @@ export function renderThread(
       indent,
     });
   const lines = [
-    `${paint(`run ${run.runId}`, "bold")} · ${run.workflow} · ${paintStatus(run.status)} · ` +
-      `${run.rounds}/${run.maxRounds} rounds`,
+    ...joinFitting(
+      [
+        paint(`run ${run.runId}`, "bold"),
+        run.workflow,
+        paintStatus(run.status),
+        `${run.rounds}/${run.maxRounds} rounds`,
+      ],
+      layout.width,
+    ),
     "",
   ];
   const start = thread.start;
@@ -45,7 +53,9 @@ export function renderThread(
     lines.push(paint("(no start message committed yet)", "dim"));
   } else {
     lines.push(`${paint("start", "bold")} · ${formatWhen(start.ts, now)}`);
-    lines.push(`${INDENT}prompt: ${start.prompt === "" ? paint("(none)", "dim") : start.prompt}`);
+    const label = `${INDENT}prompt: `;
+    const prompt = layout.full ? start.prompt : clip(start.prompt, layout.width - label.length);
+    lines.push(`${label}${start.prompt === "" ? paint("(none)", "dim") : prompt}`);
     if (start.payload === null || start.payload === undefined) {
       lines.push(`${INDENT}payload: ${paint("(none)", "dim")}`);
     } else {
@@ -72,5 +82,22 @@ export function renderThread(
     lines.push(`${paint(`#${round.round} ${round.role}`, "cyan")} · ${formatWhen(round.ts, now)}`);
     lines.push(...content(round.content));
   }
+  return lines;
+}
+
+/** Parts joined with ` · `, starting a new (indented) line where the next would not fit. */
+function joinFitting(parts: readonly string[], width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const part of parts) {
+    const joined = line === "" ? part : `${line} · ${part}`;
+    if (line !== "" && visibleLength(joined) > width) {
+      lines.push(line);
+      line = `${INDENT}${part}`;
+    } else {
+      line = joined;
+    }
+  }
+  lines.push(line);
   return lines;
 }

@@ -80,3 +80,33 @@ describe(renderThread.name, () => {
     expect(lines).toContain("(no rounds before #1)");
   });
 });
+
+describe("renderThread widths", () => {
+  const start = {
+    kind: "start" as const,
+    prompt: "p".repeat(200),
+    payload: null,
+    maxRounds: 10,
+    ts: NOW - 9_000,
+  };
+  const thread = {
+    runId: "r",
+    start,
+    rounds: [{ round: 1, role: "analyst", content: "c".repeat(200), ts: NOW - 1_000 }],
+    elided: 0,
+  };
+
+  it("keeps every line within the width, the run's header wrapped, the prompt cut", () => {
+    const lines = renderThread(view(), thread, { width: 50, full: false }, NOW);
+    for (const line of lines) expect(line.length, line).toBeLessThanOrEqual(50);
+    expect(lines[0]).toBe("run 0193a5b2-7c41-7d2e-8f00-123456789abc");
+    expect(lines[1]).toBe("  investigate · started · 2/10 rounds");
+    expect(lines.find((l) => l.startsWith("  prompt: "))).toMatch(/p…$/);
+  });
+
+  it("shows the prompt and the rounds whole with --full", () => {
+    const lines = renderThread(view(), thread, { width: 50, full: true }, NOW);
+    expect(lines).toContain(`  prompt: ${"p".repeat(200)}`);
+    expect(lines).toContain(`  ${"c".repeat(200)}`);
+  });
+});

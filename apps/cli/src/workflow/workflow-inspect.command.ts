@@ -1,19 +1,10 @@
-import { Help, Option, SubCommand } from "nest-commander";
-import { printJson, printLine } from "../common/output.js";
-import { findWorkspace } from "../common/workspace.js";
-import { DataCommand, type WorkspaceOptions } from "../common/workspace-command.js";
-import { outputWidth } from "./format.js";
-import { renderInspection } from "./run-inspect.view.js";
-import { MIN_RUN_ID_PREFIX, withRunQueries } from "./run-queries.js";
+import { Option, SubCommand } from "nest-commander";
+import { Features } from "../common/features.js";
+import { Examples } from "../common/nerve-command.js";
+import { DataCommand } from "../common/workspace-command.js";
+import { MIN_RUN_ID_PREFIX } from "./run-id.js";
 import { parseWholeNumber } from "./workflow-options.js";
-
-interface InspectOptions extends WorkspaceOptions {
-  limit?: number;
-  offset?: number;
-}
-
-/** Log rows shown when `--limit` is not given. */
-export const DEFAULT_INSPECT_LIMIT = 50;
+import { DEFAULT_INSPECT_LIMIT, type InspectOptions } from "./workflow.service.js";
 
 @SubCommand({
   name: "inspect",
@@ -23,14 +14,22 @@ export const DEFAULT_INSPECT_LIMIT = 50;
   },
   description: "a run's fields and the log rows about it, oldest first",
 })
+@Examples(
+  ["nerve workflow inspect 0193a5b2-7c41", "by a unique prefix of the run id"],
+  ["nerve workflow inspect <runId> --offset 50", "the next page of log rows"],
+  [
+    "nerve workflow inspect <runId> --json",
+    "{ run, logs: [{ id, ts, source, type, refId, payload }], total }",
+  ],
+)
 export class WorkflowInspectCommand extends DataCommand<InspectOptions> {
-  run([runId]: string[], options: InspectOptions): Promise<void> {
-    const root = findWorkspace({ root: options.root });
-    const paging = { limit: options.limit ?? DEFAULT_INSPECT_LIMIT, offset: options.offset ?? 0 };
-    const inspection = withRunQueries(root, (queries) => queries.inspect(runId, paging));
-    if (options.json) printJson(inspection);
-    else for (const line of renderInspection(inspection, paging, outputWidth())) printLine(line);
-    return Promise.resolve();
+  constructor(private readonly features: Features) {
+    super();
+  }
+
+  async run([runId]: string[], options: InspectOptions): Promise<void> {
+    const workflows = await this.features.get(() => import("./workflow.feature.js"));
+    await workflows.inspect(runId, options);
   }
 
   @Option({
@@ -44,14 +43,5 @@ export class WorkflowInspectCommand extends DataCommand<InspectOptions> {
   @Option({ flags: "--offset <count>", description: "skip this many of the oldest log rows first" })
   parseOffset(value: string): number {
     return parseWholeNumber("--offset", value, 0);
-  }
-
-  @Help("after")
-  examples(): string {
-    return `
-Examples:
-  nerve workflow inspect 0193a5b2-7c41          by a unique prefix of the run id
-  nerve workflow inspect <runId> --offset 50   the next page of log rows
-  nerve workflow inspect <runId> --json        { run, logs: [{ id, ts, source, type, refId, payload }], total }`;
   }
 }

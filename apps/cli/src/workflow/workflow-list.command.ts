@@ -1,22 +1,10 @@
-import { Help, Option, SubCommand } from "nest-commander";
+import { Option, SubCommand } from "nest-commander";
 import { UsageError } from "../common/cli-errors.js";
-import { printJson, printLine } from "../common/output.js";
-import { findWorkspace } from "../common/workspace.js";
-import { DataCommand, type WorkspaceOptions } from "../common/workspace-command.js";
-import { outputWidth } from "./format.js";
-import { renderRunList } from "./run-list.view.js";
-import { withRunQueries } from "./run-queries.js";
+import { Features } from "../common/features.js";
+import { Completes, Examples } from "../common/nerve-command.js";
+import { DataCommand } from "../common/workspace-command.js";
 import { parseWholeNumber } from "./workflow-options.js";
-
-interface ListOptions extends WorkspaceOptions {
-  all?: boolean;
-  workflow?: string;
-  limit?: number;
-  offset?: number;
-}
-
-/** Runs shown when `--limit` is not given: a screenful. */
-export const DEFAULT_LIST_LIMIT = 20;
+import { DEFAULT_LIST_LIMIT, type ListOptions } from "./workflow.service.js";
 
 @SubCommand({
   name: "list",
@@ -24,21 +12,21 @@ export const DEFAULT_LIST_LIMIT = 20;
     "workflow runs, newest first: the active ones (queued, started), or every run with --all; " +
     "reads the store, so it works with or without a daemon",
 })
+@Completes({ options: { "--workflow": "workflow" } })
+@Examples(
+  ["nerve workflow list", "runs queued or in flight"],
+  ["nerve workflow list --all --workflow investigate --limit 50"],
+  ["nerve workflow list --all --offset 20", "the next page"],
+  ["nerve workflow list --all --json", "[{ runId, workflow, status, rounds, maxRounds, ... }]"],
+)
 export class WorkflowListCommand extends DataCommand<ListOptions> {
-  run(_params: string[], options: ListOptions): Promise<void> {
-    const root = findWorkspace({ root: options.root });
-    const filter = { all: options.all === true, workflow: options.workflow };
-    const paging = { limit: options.limit ?? DEFAULT_LIST_LIMIT, offset: options.offset ?? 0 };
-    const { page, shortIds } = withRunQueries(root, (queries) => {
-      const found = queries.list({ ...filter, ...paging });
-      return {
-        page: found,
-        shortIds: options.json ? null : queries.shortIds(found.runs.map((run) => run.runId)),
-      };
-    });
-    if (options.json || shortIds === null) printJson(page.runs);
-    else for (const line of renderRunList(page, shortIds, filter, outputWidth())) printLine(line);
-    return Promise.resolve();
+  constructor(private readonly features: Features) {
+    super();
+  }
+
+  async run(_params: string[], options: ListOptions): Promise<void> {
+    const workflows = await this.features.get(() => import("./workflow.feature.js"));
+    await workflows.list(options);
   }
 
   @Option({ flags: "--all", description: "every run, finished ones too (default: active only)" })
@@ -64,15 +52,5 @@ export class WorkflowListCommand extends DataCommand<ListOptions> {
   @Option({ flags: "--offset <count>", description: "skip this many of the newest runs first" })
   parseOffset(value: string): number {
     return parseWholeNumber("--offset", value, 0);
-  }
-
-  @Help("after")
-  examples(): string {
-    return `
-Examples:
-  nerve workflow list                          runs queued or in flight
-  nerve workflow list --all --workflow investigate --limit 50
-  nerve workflow list --all --offset 20        the next page
-  nerve workflow list --all --json             [{ runId, workflow, status, rounds, maxRounds, ... }]`;
   }
 }

@@ -1,17 +1,10 @@
-import { Help, Option, SubCommand } from "nest-commander";
-import { printJson, printLine } from "../common/output.js";
-import { findWorkspace } from "../common/workspace.js";
-import { DataCommand, type WorkspaceOptions } from "../common/workspace-command.js";
-import { outputWidth } from "./format.js";
-import { MIN_RUN_ID_PREFIX, withRunQueries } from "./run-queries.js";
-import { renderThread } from "./run-thread.view.js";
+import { Option, SubCommand } from "nest-commander";
+import { Features } from "../common/features.js";
+import { Examples } from "../common/nerve-command.js";
+import { DataCommand } from "../common/workspace-command.js";
+import { MIN_RUN_ID_PREFIX } from "./run-id.js";
 import { parseWholeNumber } from "./workflow-options.js";
-
-interface ThreadOptions extends WorkspaceOptions {
-  before?: number;
-  budget?: number;
-  full?: boolean;
-}
+import type { ThreadOptions } from "./workflow.service.js";
 
 @SubCommand({
   name: "thread",
@@ -22,19 +15,23 @@ interface ThreadOptions extends WorkspaceOptions {
   description:
     "a run's thread: the start message, then each round's role and content, oldest first",
 })
+@Examples(
+  ["nerve workflow thread <runId>", "every round, a few lines each, cut to the terminal"],
+  ["nerve workflow thread <runId> --full", "every round whole"],
+  ["nerve workflow thread <runId> --budget 4000", "the newest rounds that fit in 4,000 chars"],
+  [
+    "nerve workflow thread <runId> --before 10 --json",
+    "{ runId, start, rounds: [{ round, role, content, ts }], elided }",
+  ],
+)
 export class WorkflowThreadCommand extends DataCommand<ThreadOptions> {
-  run([runId]: string[], options: ThreadOptions): Promise<void> {
-    const root = findWorkspace({ root: options.root });
-    const { run, thread } = withRunQueries(root, (queries) =>
-      queries.thread(runId, { before: options.before, budget: options.budget }),
-    );
-    if (options.json) {
-      printJson(thread);
-      return Promise.resolve();
-    }
-    const layout = { width: outputWidth(), full: options.full === true, before: options.before };
-    for (const line of renderThread(run, thread, layout)) printLine(line);
-    return Promise.resolve();
+  constructor(private readonly features: Features) {
+    super();
+  }
+
+  async run([runId]: string[], options: ThreadOptions): Promise<void> {
+    const workflows = await this.features.get(() => import("./workflow.feature.js"));
+    await workflows.thread(runId, options);
   }
 
   @Option({ flags: "--before <round>", description: "only rounds numbered below this one" })
@@ -52,19 +49,11 @@ export class WorkflowThreadCommand extends DataCommand<ThreadOptions> {
     return parseWholeNumber("--budget", value, 0);
   }
 
-  @Option({ flags: "--full", description: "show every round whole (default: a few lines each)" })
+  @Option({
+    flags: "--full",
+    description: "show every round whole (default: a few lines each, cut to the terminal width)",
+  })
   parseFull(): boolean {
     return true;
-  }
-
-  @Help("after")
-  examples(): string {
-    return `
-Examples:
-  nerve workflow thread <runId>                 every round, a few lines each
-  nerve workflow thread <runId> --full          every round whole
-  nerve workflow thread <runId> --budget 4000   the newest rounds that fit in 4,000 characters
-  nerve workflow thread <runId> --before 10 --json
-                                                { runId, start, rounds: [{ round, role, content, ts }], elided }`;
   }
 }

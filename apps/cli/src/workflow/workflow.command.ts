@@ -1,4 +1,5 @@
-import { Command, CommandRunner } from "nest-commander";
+import { Command } from "nest-commander";
+import { Examples, GroupCommand } from "../common/nerve-command.js";
 import { WorkflowInspectCommand } from "./workflow-inspect.command.js";
 import { WorkflowListCommand } from "./workflow-list.command.js";
 import { WorkflowThreadCommand } from "./workflow-thread.command.js";
@@ -15,9 +16,9 @@ import { WorkflowTriggerCommand } from "./workflow-trigger.command.js";
     WorkflowTriggerCommand,
   ],
 })
-export class WorkflowCommand extends CommandRunner {
-  async run(): Promise<void> {
-    this.command.help();
-    return Promise.resolve();
-  }
-}
+@Examples(
+  ["nerve workflow list --all", "every run, newest first"],
+  ["nerve workflow thread <runId>", "what its roles said, round by round"],
+  ["nerve workflow trigger investigate", "start a run by hand (needs the daemon)"],
+)
+export class WorkflowCommand extends GroupCommand {}

@@ -14,7 +14,7 @@ const ROTATE_KEEP = 3;
 /**
  * The daemon's text log, `logs/nerve.log` (rotated), one line per event:
  * `2026-11-26T01:23:45.678Z INFO  [sense:cpu] message`. In the foreground (`nerve dev`) lines
- * also go to stdout. It doubles as Nest's logger.
+ * also go to stdout. Nest logs into it through NestLogger (its methods take Nest's arguments).
  */
 @Injectable()
 export class DaemonLog implements LoggerService, OnApplicationShutdown {

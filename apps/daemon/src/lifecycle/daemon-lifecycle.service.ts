@@ -18,6 +18,19 @@ import { WorkflowManager } from "../workflow/workflow-manager.service.js";
 /** Computes in flight get this long to finish when the daemon stops (SPEC §8). */
 export const DRAIN_GRACE_MS = 5_000;
 
+/** Waits for `work`, at most `ms`. */
+async function within(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  try {
+    await Promise.race([work, limit]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * Start and stop of the whole engine, in one place: the pid file and `daemon.start` row at
  * start; at shutdown, in order: no new computes (scheduler stopped), computes in flight drained
@@ -77,8 +90,10 @@ export class DaemonLifecycle implements OnModuleInit, BeforeApplicationShutdown 
     this.log.info("daemon", `stopping (${reason})`);
     this.scheduler.stop();
     await this.senses.drain(DRAIN_GRACE_MS);
-    // Outcomes of the drained computes (signals, error rows, launches) are recorded before the end.
-    await this.scheduler.idle();
+    // Outcomes of the drained computes (signals, error rows, launches) are recorded before the
+    // end; a signal waits for its commit, so a log that cannot be written (a full disk) gets the
+    // same grace, not forever.
+    await within(this.scheduler.idle(), DRAIN_GRACE_MS);
     // Roles are aborted and workers stopped; runs in flight stay `started` for the next start.
     await this.workflows.drain();
     this.logStore.append({
@@ -86,7 +101,16 @@ export class DaemonLifecycle implements OnModuleInit, BeforeApplicationShutdown 
       type: "daemon.stop",
       payload: { pid: process.pid, reason },
     });
-    await this.logStore.flush();
+    try {
+      await this.logStore.flush();
+    } catch (error) {
+      // A log that cannot be written (a full disk) must not keep the daemon from stopping.
+      this.log.error(
+        "daemon",
+        `the log could not be flushed at shutdown: ${(error as Error).message}; ` +
+          `${this.logStore.pendingRows} row(s) not yet written are lost`,
+      );
+    }
     if (this.writesPidFile) removePidFile(this.config.root, process.pid);
     this.kernel.setState("stopped");
     this.log.info("daemon", "stopped");

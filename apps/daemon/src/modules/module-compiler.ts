@@ -8,8 +8,9 @@ import {
   manifestOf,
   writeAtomically,
   type BuildManifest,
-} from "../sense/build-manifest.js";
-import type { CompileProblem } from "../sense/errors/sense-compile.error.js";
+} from "../process/build-manifest.js";
+import type { CompileProblem } from "../process/compile-problem.js";
+import { REQUIRE_BANNER } from "../process/esbuild-compiler.js";
 import { ModuleCompileError } from "./errors/module.error.js";
 import { loadTypeScript, typescriptDecorators } from "./typescript-plugin.js";
 
@@ -25,12 +26,6 @@ interface ModuleManifest extends BuildManifest {
   output: string;
   hash: string;
 }
-
-// ES modules have no `require`; a bundled CommonJS file needs one, resolved from the build folder
-// (inside the workspace, like its node_modules).
-const REQUIRE_BANNER =
-  'import { createRequire as __nerveCreateRequire } from "node:module";\n' +
-  "const require = __nerveCreateRequire(import.meta.url);";
 
 /** A user module compiled to one ES module. */
 export interface ModuleBuild {

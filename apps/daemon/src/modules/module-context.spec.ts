@@ -102,10 +102,10 @@ describe(ModuleContexts.name, () => {
   describe("start", () => {
     it("attaches @OnSignal methods to the bus, and detaches them when the context closes", async () => {
       const context = await contexts.start("modules/listener.ts", ListenerModule);
-      bus.publish(bus.createSignal("cpu", 1));
-      bus.publish(bus.createSignal("disk", 2));
+      await bus.publish(bus.createSignal("cpu", 1));
+      await bus.publish(bus.createSignal("disk", 2));
       await contexts.close("modules/listener.ts", context);
-      bus.publish(bus.createSignal("cpu", 3));
+      await bus.publish(bus.createSignal("cpu", 3));
       expect(events).toEqual(["heard 1"]);
     });
 

@@ -39,10 +39,10 @@ function types(prefix: string): string[] {
     .filter((type) => type.startsWith(prefix));
 }
 
-function publish(sense: string, payload: unknown): Signal {
+async function publish(sense: string, payload: unknown): Promise<Signal> {
   const bus = app!.get(SignalBus);
   const signal = bus.createSignal(sense, payload);
-  bus.publish(signal);
+  await bus.publish(signal);
   return signal;
 }
 
@@ -71,8 +71,8 @@ describe(ModuleHost.name, () => {
         "nerve.yaml": yamlWith(["modules/recorder.module.ts"]),
         "modules/recorder.module.ts": recorderModule("rec", "cpu"),
       });
-      const heard = publish("cpu", { pct: 93 });
-      publish("disk", { pct: 1 });
+      const heard = await publish("cpu", { pct: 93 });
+      await publish("disk", { pct: 1 });
       expect(rows("rec.init")).toHaveLength(1);
       expect(rows("rec.heard")).toMatchObject([{ refId: heard.id, payload: { pct: 93 } }]);
       expect(app!.get(ModuleHost).status()).toEqual([
@@ -105,7 +105,7 @@ export class Probe implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    this.bus.publish(this.bus.createSignal("probe", {
+    void this.bus.publish(this.bus.createSignal("probe", {
       label: label("up"),
       root: this.workspace.root,
       senses: this.senses.list().length,
@@ -138,7 +138,7 @@ export class ProbeModule {}
         "modules/broken.module.ts": THROWING_CONSTRUCTOR,
         "modules/recorder.module.ts": recorderModule("rec"),
       });
-      publish("cpu", 1);
+      await publish("cpu", 1);
       expect(rows("config.error")).toMatchObject([
         {
           source: "daemon",
@@ -240,7 +240,7 @@ export class HalfModule {}
       });
       writeFiles(root, { "modules/recorder.module.ts": recorderModule("v2") });
       await reload();
-      publish("cpu", 1);
+      await publish("cpu", 1);
       expect(types("v")).toEqual(["v1.init", "v1.destroy", "v2.init", "v2.heard"]);
     });
 
@@ -260,7 +260,7 @@ export class HalfModule {}
       });
       writeFiles(root, { "modules/recorder.module.ts": "export class {" });
       await reload();
-      publish("cpu", 1);
+      await publish("cpu", 1);
       expect(types("v")).toEqual(["v1.init", "v1.heard"]);
       expect(rows("config.error")).toHaveLength(1);
       expect(app!.get(ModuleHost).status()[0]).toMatchObject({
@@ -282,7 +282,7 @@ export class HalfModule {}
       });
       writeFiles(root, { "nerve.yaml": yamlWith(["modules/b.module.ts"]) });
       await reload();
-      publish("cpu", 1);
+      await publish("cpu", 1);
       expect(types("a.")).toEqual(["a.init", "a.destroy"]);
       expect(types("b.")).toEqual(["b.init", "b.heard"]);
       expect(

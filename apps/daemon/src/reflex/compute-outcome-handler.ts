@@ -19,15 +19,18 @@ export interface HandledOutcome {
   signal: Signal | null;
   /** Why it failed (threw, timed out, crashed, could not run, named an undeclared workflow). */
   failure: string | null;
-  /** For a workflow directive: settles with the launch's failure message, or null once started. */
-  launch: Promise<string | null> | null;
+  /**
+   * What is still under way: the signal's commit and delivery, or a workflow directive's launch.
+   * Settles with the failure message, or null once the signal was delivered or the run started.
+   */
+  followUp: Promise<string | null> | null;
 }
 
 type FailedOutcome = Extract<ComputeOutcome, { ok: false }>;
 type WorkflowRoute = Extract<ComputeRoute, { kind: "workflow" }>;
 type SignalRoute = Extract<ComputeRoute, { kind: "signal" }>;
 
-const NOTHING: HandledOutcome = { signal: null, failure: null, launch: null };
+const NOTHING: HandledOutcome = { signal: null, failure: null, followUp: null };
 
 /**
  * Carries out what a compute's outcome asks for (SPEC §4, §5): a signal is published, a workflow
@@ -70,18 +73,18 @@ export class ComputeOutcomeHandler {
       );
     }
     const signal = this.bus.createSignal(sense, route.payload, causeId);
-    try {
-      this.bus.publish(signal, route.payloadJson);
-    } catch (error) {
-      const failure = asError(error);
-      this.log.error(
-        `sense:${sense}`,
-        `signal ${signal.id} could not be published: ${failure.message}`,
-        failure.stack,
+    const delivered = Promise.resolve()
+      .then(() => this.bus.publish(signal, route.payloadJson))
+      .then(
+        () => null,
+        (error: unknown) => {
+          const failure = asError(error);
+          const message = `signal ${signal.id} could not be published: ${failure.message}`;
+          this.log.error(`sense:${sense}`, message, failure.stack);
+          return message;
+        },
       );
-      return NOTHING;
-    }
-    return { signal, failure: null, launch: null };
+    return { signal, failure: null, followUp: delivered };
   }
 
   private workflow(sense: string, route: WorkflowRoute, causeId: string | null): HandledOutcome {
@@ -91,7 +94,7 @@ export class ComputeOutcomeHandler {
       return {
         signal: null,
         failure: this.launchFailed(sense, directive, reason, causeId),
-        launch: null,
+        followUp: null,
       };
     }
     const launch = Promise.resolve()
@@ -118,7 +121,7 @@ export class ComputeOutcomeHandler {
           return this.launchFailed(sense, directive, failure.message, causeId, failure.stack);
         },
       );
-    return { signal: null, failure: null, launch };
+    return { signal: null, failure: null, followUp: launch };
   }
 
   /** Logs a directive that could not start its workflow; returns the message. */
@@ -166,7 +169,7 @@ export class ComputeOutcomeHandler {
     }
     this.append(sense, kind === "timeout" ? "sense.timeout" : "sense.error", causeId, payload);
     this.log.error(`sense:${sense}`, line, kind === "timeout" ? undefined : error.stack);
-    return { signal: null, failure: error.message, launch: null };
+    return { signal: null, failure: error.message, followUp: null };
   }
 
   private append(sense: string, type: LogType, refId: string | null, payload: unknown): void {

@@ -7,6 +7,7 @@ import {
 } from "@nestjs/common";
 import { OnEvent } from "@nestjs/event-emitter";
 import type { SenseTrigger, Signal, TriggerKind } from "@nerve/core";
+import { LogStore } from "@nerve/store";
 import { Clock } from "../kernel/clock.js";
 import { ConfigService } from "../kernel/config.service.js";
 import { DaemonLog } from "../kernel/daemon-log.js";
@@ -14,6 +15,7 @@ import { KernelEvents, type ConfigChangedEvent } from "../kernel/events.js";
 import { type ComputeOutcome, SenseExecutor } from "../sense/sense-runtime.types.js";
 import { SignalBus } from "../signal/signal-bus.js";
 import { ComputeOutcomeHandler, executorFailure } from "./compute-outcome-handler.js";
+import { LogHold } from "./log-hold.js";
 import { SchedulerStoppedError } from "./errors/scheduler-stopped.error.js";
 import { UnknownSenseError } from "./errors/unknown-sense.error.js";
 import type { TimeoutHost } from "./interval-timer.js";
@@ -45,7 +47,8 @@ const LOG_TAG = "reflex";
  * senses they name into a trigger. One sense never computes twice at once: whatever arrives
  * while it computes, inside its throttle window (minimum time between two compute starts) or
  * before its grace period ends is merged into ONE follow-up compute that gets every signal,
- * oldest first. Outcomes go to {@link ComputeOutcomeHandler}.
+ * oldest first. Outcomes go to {@link ComputeOutcomeHandler}. While the log cannot be written
+ * (a full disk), no compute starts: its outcome could not be recorded (see {@link LogHold}).
  *
  * Timers go through SchedulerRegistry and time through the injected Clock, so fake timers drive
  * it in tests.
@@ -60,6 +63,7 @@ export class ReflexScheduler
   private listeners = new Map<string, string[]>();
   private unsubscribe: (() => void) | null = null;
   private readonly inflight = new Set<Promise<unknown>>();
+  private readonly logHold: LogHold<SenseSlot>;
 
   constructor(
     @Inject(ConfigService) config: ConfigService,
@@ -69,7 +73,14 @@ export class ReflexScheduler
     @Inject(DaemonLog) private readonly log: DaemonLog,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(RegistryTimeoutHost) private readonly timers: TimeoutHost,
+    @Inject(LogStore) logStore: LogStore,
   ) {
+    this.logHold = new LogHold<SenseSlot>({
+      log: logStore,
+      timers,
+      daemonLog: log,
+      resume: (slot) => this.pump(slot),
+    });
     this.apply(planReflexes(config.current));
   }
 
@@ -120,6 +131,7 @@ export class ReflexScheduler
     this.state = "stopped";
     this.unsubscribe?.();
     this.unsubscribe = null;
+    this.logHold.stop();
     let dropped = 0;
     for (const slot of this.slots.values()) {
       cancelTimers(slot, this.timers);
@@ -131,7 +143,7 @@ export class ReflexScheduler
     }
   }
 
-  /** Resolves once no compute is in flight and every outcome (launches included) is handled. */
+  /** Resolves once no compute is in flight and every outcome (signals delivered, launches made) is handled. */
   async idle(): Promise<void> {
     while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
   }
@@ -257,6 +269,8 @@ export class ReflexScheduler
     }
     if (slot.wakeArmed) this.timers.clearTimeout(wakeTimerName(slot));
     slot.wakeArmed = false;
+    // An outcome that could not be recorded (full disk): the compute waits, its triggers kept.
+    if (this.logHold.holds(slot)) return;
     const availability = this.executor.availability(slot.name);
     if (availability.disabled) {
       if (!slot.disabledNoticed) {
@@ -306,9 +320,9 @@ export class ReflexScheduler
       const handled = this.outcomes.handle(slot.name, outcome, causeId);
       if (handled.signal !== null) stats.lastSignalAt = handled.signal.ts;
       if (handled.failure !== null) recordFailure(stats, handled.failure);
-      if (handled.launch !== null) {
+      if (handled.followUp !== null) {
         this.track(
-          handled.launch.then((failure) => failure !== null && recordFailure(stats, failure)),
+          handled.followUp.then((failure) => failure !== null && recordFailure(stats, failure)),
         );
       }
     } catch (error) {

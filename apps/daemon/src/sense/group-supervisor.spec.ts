@@ -1,9 +1,9 @@
 import type { CompiledSense } from "@nerve/core";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { DEFAULT_RESTART_POLICY } from "../process/restart-tracker.js";
 import { FakeCompiler, FakeWorkerFactory, RecordingReporter } from "./__fixtures__/fake-workers.js";
 import { manual } from "./__fixtures__/workspace.js";
 import { GroupSupervisor } from "./group-supervisor.js";
-import { DEFAULT_RESTART_POLICY } from "./sense-runtime.options.js";
 import type { ComputeOutcome } from "./sense-runtime.types.js";
 
 const CRASH_LOOP = "crash loop: 5 exits in 60 s; fix the code and save, or change nerve.yaml";

@@ -1,10 +1,9 @@
 import { join } from "node:path";
 import type { CompiledSense, GroupHealth, SenseTrigger } from "@nerve/core";
+import { RestartSchedule, type RestartPolicy } from "../process/restart-tracker.js";
 import { SenseUnavailableError } from "./errors/worker.error.js";
-import { RestartTracker } from "./restart-tracker.js";
 import type { SenseBuild } from "./sense-compiler.js";
 import type { GroupReporter, SensePhase } from "./sense-reporter.js";
-import type { RestartPolicy } from "./sense-runtime.options.js";
 import type { ComputeOutcome, SenseAvailability, SerializedError } from "./sense-runtime.types.js";
 import type { SenseWorkerFactory, SenseWorkerHandle, WorkerExitInfo } from "./worker-host.types.js";
 import { serializeError, type WorkerSenseSpec } from "./worker/messages.js";
@@ -56,9 +55,8 @@ export class GroupSupervisor {
   private unavailable = new Map<string, SerializedError>();
   /** The last problem reported per sense, so that restarts do not repeat it in the logs. */
   private readonly reported = new Map<string, string>();
-  private readonly tracker: RestartTracker;
+  private readonly schedule: RestartSchedule;
   private restartCount = 0;
-  private restartTimer: NodeJS.Timeout | null = null;
   private generation = 0;
   private disabledReason: string | null = null;
   private launching: Promise<void> = Promise.resolve();
@@ -70,7 +68,7 @@ export class GroupSupervisor {
     private readonly deps: GroupSupervisorDeps,
   ) {
     this.members = members;
-    this.tracker = new RestartTracker(deps.policy);
+    this.schedule = new RestartSchedule(deps.policy);
   }
 
   get state(): GroupState {
@@ -135,9 +133,8 @@ export class GroupSupervisor {
   ): Promise<void> {
     if (this.stateValue === "stopping" || this.stateValue === "stopped") return Promise.resolve();
     if (options.members !== undefined) this.members = options.members;
-    this.clearRestartTimer();
+    this.schedule.reset();
     this.disabledReason = null;
-    this.tracker.reset();
     this.reported.clear();
     const old = this.host;
     this.host = null;
@@ -157,7 +154,7 @@ export class GroupSupervisor {
   private async stopNow(reason: string, graceMs: number): Promise<void> {
     this.generation++;
     this.stateValue = "stopping";
-    this.clearRestartTimer();
+    this.schedule.cancel();
     this.flushQueue();
     const hosts = [...this.retiring];
     if (this.host !== null) hosts.push(this.host);
@@ -245,18 +242,16 @@ export class GroupSupervisor {
       return;
     }
     this.host = null;
-    const next = this.tracker.recordDeath(this.deps.clock.now(), info.uptimeMs);
+    const next = this.schedule.afterDeath(this.deps.clock.now(), info.uptimeMs, () => {
+      this.restartCount++;
+      void this.launch(new Set());
+    });
     if ("disabled" in next) {
       this.generation++;
       this.stateValue = "disabled";
       this.disabledReason = next.reason;
     } else {
       this.stateValue = "backoff";
-      this.restartTimer = setTimeout(() => {
-        this.restartTimer = null;
-        this.restartCount++;
-        void this.launch(new Set());
-      }, next.restartInMs);
     }
     this.deps.reporter.workerExit(info, next);
     if (this.stateValue === "disabled") this.flushQueue();
@@ -335,11 +330,6 @@ export class GroupSupervisor {
   private retire(host: SenseWorkerHandle, reason: string): void {
     this.retiring.add(host);
     void within(host.whenIdle(), this.deps.retireGraceMs).then(() => host.stop(reason));
-  }
-
-  private clearRestartTimer(): void {
-    if (this.restartTimer !== null) clearTimeout(this.restartTimer);
-    this.restartTimer = null;
   }
 }
 

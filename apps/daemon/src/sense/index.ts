@@ -9,12 +9,14 @@ export {
   type SenseAvailability,
   type SerializedError,
 } from "./sense-runtime.types.js";
+export { SENSE_RUNTIME_OPTIONS, type SenseRuntimeOptions } from "./sense-runtime.options.js";
 export {
-  SENSE_RUNTIME_OPTIONS,
   DEFAULT_RESTART_POLICY,
+  RestartTracker,
+  crashLoopReason,
+  type RestartDecision,
   type RestartPolicy,
-  type SenseRuntimeOptions,
-} from "./sense-runtime.options.js";
+} from "../process/restart-tracker.js";
 export {
   SenseCompiler,
   SENSE_BUILD_DIR,
@@ -24,7 +26,6 @@ export {
   type SenseBuildFailed,
 } from "./sense-compiler.js";
 export { GroupSupervisor, type GroupState } from "./group-supervisor.js";
-export { RestartTracker, type RestartDecision } from "./restart-tracker.js";
 export { WorkerHost } from "./worker-host.js";
 export { WorkerHostFactory } from "./worker-host.factory.js";
 export {
@@ -38,11 +39,13 @@ export {
   type WorkerExitReason,
   type WorkerHostListener,
 } from "./worker-host.types.js";
-export { ProcessForker } from "./process-forker.js";
-export { SenseReporter, type GroupReporter, type ExitFollowUp } from "./sense-reporter.js";
+export { ProcessForker } from "../process/process-forker.js";
+export { SenseReporter, type GroupReporter } from "./sense-reporter.js";
+export type { ExitFollowUp } from "../process/worker-exit.js";
 export { senseWorkerFile } from "./worker-file.js";
 export * from "./errors/sense-runtime.error.js";
 export * from "./errors/sense-compile.error.js";
+export { formatProblem, type CompileProblem } from "../process/compile-problem.js";
 export * from "./errors/worker.error.js";
 export {
   ParentCommand,

@@ -3,13 +3,15 @@ import type { NewLogRow } from "@nerve/core";
 import { LogStore } from "@nerve/store";
 import { Clock } from "../kernel/clock.js";
 import { DaemonLog } from "../kernel/daemon-log.js";
+import {
+  appendOrWarn,
+  describeWorkerExit,
+  workerExitFields,
+  type ExitFollowUp,
+} from "../process/worker-exit.js";
 import type { SerializedError } from "./sense-runtime.types.js";
 import type { WorkerExitInfo } from "./worker-host.types.js";
 import type { WorkerLogLine } from "./worker/messages.js";
-
-/** What follows a worker's exit: a planned stop, a restart after a delay, or a disabled group. */
-export type ExitFollowUp =
-  { planned: true } | { restartInMs: number } | { disabled: true; reason: string };
 
 /** Why a sense cannot run: its file does not compile, or the worker could not load it. */
 export type SensePhase = "compile" | "init";
@@ -36,19 +38,9 @@ export class SenseReporter implements GroupReporter {
 
   workerExit(info: WorkerExitInfo, next: ExitFollowUp): void {
     const tag = `group:${info.group}`;
-    const how =
-      info.signal !== null
-        ? `was killed by ${info.signal}`
-        : `exited with code ${info.code ?? "?"}`;
-    const what = `worker ${info.pid ?? "(never started)"} ${how}`;
+    const what = describeWorkerExit(info);
     const fatal = info.fatal === null ? "" : `: ${info.fatal.message}`;
-    const payload: Record<string, unknown> = {
-      group: info.group,
-      pid: info.pid,
-      code: info.code,
-      signal: info.signal,
-      reason: info.reason,
-    };
+    const payload: Record<string, unknown> = { group: info.group, ...workerExitFields(info) };
     if ("planned" in next) {
       this.daemonLog.info(tag, `${what} (${info.reason})`);
     } else if ("restartInMs" in next) {
@@ -92,14 +84,6 @@ export class SenseReporter implements GroupReporter {
   }
 
   private append(row: NewLogRow): void {
-    try {
-      this.logStore.append({ ts: this.clock.now(), ...row });
-    } catch (error) {
-      // After the store closed (late exits at shutdown) the daemon log still has the line.
-      this.daemonLog.warn(
-        "sense-runtime",
-        `could not append a ${row.type} row: ${(error as Error).message}`,
-      );
-    }
+    appendOrWarn(this.logStore, this.daemonLog, "sense-runtime", { ts: this.clock.now(), ...row });
   }
 }

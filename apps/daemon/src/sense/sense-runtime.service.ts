@@ -12,16 +12,14 @@ import { type CompiledConfig, type CompiledSense, findSense, type GroupHealth } 
 import { Clock } from "../kernel/clock.js";
 import { ConfigService } from "../kernel/config.service.js";
 import { DaemonLog } from "../kernel/daemon-log.js";
-import { type ConfigChangedEvent, type FilesChangedEvent, KernelEvents } from "../kernel/events.js";
+import { KernelEvents } from "../kernel/events.js";
+import { DEFAULT_RESTART_POLICY } from "../process/restart-tracker.js";
+import { RuntimeLifecycle, type RuntimeState } from "../process/runtime-lifecycle.js";
 import { SenseUnavailableError } from "./errors/worker.error.js";
 import { GroupSupervisor } from "./group-supervisor.js";
 import { SenseCompiler } from "./sense-compiler.js";
 import { SenseReporter } from "./sense-reporter.js";
-import {
-  DEFAULT_RESTART_POLICY,
-  SENSE_RUNTIME_OPTIONS,
-  type SenseRuntimeOptions,
-} from "./sense-runtime.options.js";
+import { SENSE_RUNTIME_OPTIONS, type SenseRuntimeOptions } from "./sense-runtime.options.js";
 import {
   type ComputeOutcome,
   type ComputeRequest,
@@ -38,7 +36,7 @@ const DEFAULT_RETIRE_GRACE_MS = 5_000;
  * `new` → onApplicationBootstrap → `running` → drain() → `draining` → `stopped`.
  * Computes asked for while `new` wait for their group's first worker.
  */
-export type SenseRuntimeState = "new" | "running" | "draining" | "stopped";
+export type SenseRuntimeState = RuntimeState;
 
 /**
  * Runs the senses of the running config in one worker process per group (SPEC §4, §5): starts
@@ -50,17 +48,10 @@ export class SenseRuntime
   extends SenseExecutor
   implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnModuleDestroy
 {
-  private stateValue: SenseRuntimeState = "new";
+  private readonly lifecycle: RuntimeLifecycle;
   private readonly supervisors = new Map<string, GroupSupervisor>();
   /** Groups removed from the config whose workers are still stopping. */
   private readonly leaving = new Set<Promise<void>>();
-  private draining: Promise<void> | null = null;
-  private readonly onConfigChanged = (event: ConfigChangedEvent): void => {
-    this.applyConfig(event.next);
-  };
-  private readonly onSenseFilesChanged = (event: FilesChangedEvent): void => {
-    void this.senseFilesChanged(event.name);
-  };
 
   constructor(
     private readonly config: ConfigService,
@@ -68,31 +59,32 @@ export class SenseRuntime
     private readonly workers: SenseWorkerFactory,
     private readonly reporter: SenseReporter,
     private readonly clock: Clock,
-    private readonly events: EventEmitter2,
+    events: EventEmitter2,
     private readonly daemonLog: DaemonLog,
     @Optional() @Inject(SENSE_RUNTIME_OPTIONS) private readonly options: SenseRuntimeOptions = {},
   ) {
     super();
+    this.lifecycle = new RuntimeLifecycle(events, {
+      filesEvent: KernelEvents.senseFilesChanged,
+      configChanged: (next) => this.applyConfig(next),
+      filesChanged: (name) => this.senseFilesChanged(name),
+    });
   }
 
   get state(): SenseRuntimeState {
-    return this.stateValue;
+    return this.lifecycle.state;
   }
 
   onModuleInit(): void {
     for (const [group, members] of groupsOf(this.config.current)) {
       this.supervisors.set(group, this.createSupervisor(group, members));
     }
-    this.events.on(KernelEvents.configChanged, this.onConfigChanged);
-    this.events.on(KernelEvents.senseFilesChanged, this.onSenseFilesChanged);
+    this.lifecycle.subscribe();
   }
 
   /** Starts every group; resolves once each first worker is ready or failed to start. */
   async onApplicationBootstrap(): Promise<void> {
-    if (this.stateValue !== "new") return;
-    this.stateValue = "running";
-    await this.workers.prepare();
-    await Promise.all([...this.supervisors.values()].map((supervisor) => supervisor.start()));
+    await this.lifecycle.bootstrap(this.workers, () => this.supervisors.values());
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -100,8 +92,7 @@ export class SenseRuntime
   }
 
   onModuleDestroy(): void {
-    this.events.off(KernelEvents.configChanged, this.onConfigChanged);
-    this.events.off(KernelEvents.senseFilesChanged, this.onSenseFilesChanged);
+    this.lifecycle.unsubscribe();
   }
 
   compute(request: ComputeRequest): Promise<ComputeOutcome> {
@@ -114,9 +105,7 @@ export class SenseRuntime
         startedAt: now,
         endedAt: now,
       });
-    if (this.stateValue === "draining" || this.stateValue === "stopped") {
-      return unavailable("the daemon is shutting down");
-    }
+    if (this.lifecycle.closing) return unavailable("the daemon is shutting down");
     const sense = findSense(this.config.current, request.sense);
     if (sense === undefined) return unavailable("it is not declared under senses: in nerve.yaml");
     const supervisor = this.supervisors.get(sense.group);
@@ -144,7 +133,7 @@ export class SenseRuntime
    * and restart its group, which also re-enables a group disabled by a crash loop.
    */
   senseFilesChanged(name: string): Promise<void> {
-    if (this.stateValue === "draining" || this.stateValue === "stopped") return Promise.resolve();
+    if (this.lifecycle.closing) return Promise.resolve();
     const sense = findSense(this.config.current, name);
     const supervisor = sense === undefined ? undefined : this.supervisors.get(sense.group);
     if (supervisor === undefined) return Promise.resolve();
@@ -157,7 +146,7 @@ export class SenseRuntime
    * Settings the worker does not use (timeout, throttle, grace period) apply without a restart.
    */
   applyConfig(next: CompiledConfig): void {
-    if (this.stateValue === "draining" || this.stateValue === "stopped") return;
+    if (this.lifecycle.closing) return;
     const wanted = groupsOf(next);
     for (const [group, supervisor] of this.supervisors) {
       if (wanted.has(group)) continue;
@@ -171,7 +160,7 @@ export class SenseRuntime
       if (supervisor === undefined) {
         const created = this.createSupervisor(group, members);
         this.supervisors.set(group, created);
-        if (this.stateValue === "running") void created.start();
+        if (this.lifecycle.state === "running") void created.start();
       } else if (!sameWorkerSetup(supervisor.senses, members)) {
         void supervisor.reload("nerve.yaml changed its senses", { members });
       } else if (supervisor.state === "disabled") {
@@ -188,18 +177,13 @@ export class SenseRuntime
    * (which aborts what is left; those computes end `unavailable`). Idempotent.
    */
   drain(ms: number = this.options.drainMs ?? DEFAULT_DRAIN_MS): Promise<void> {
-    this.draining ??= this.drainNow(ms);
-    return this.draining;
-  }
-
-  private async drainNow(ms: number): Promise<void> {
-    this.stateValue = "draining";
-    const supervisors = [...this.supervisors.values()];
-    await Promise.all([
-      ...supervisors.map((supervisor) => supervisor.stop("the daemon is shutting down", ms)),
-      ...this.leaving,
-    ]);
-    this.stateValue = "stopped";
+    return this.lifecycle.drain(async () => {
+      const supervisors = [...this.supervisors.values()];
+      await Promise.all([
+        ...supervisors.map((supervisor) => supervisor.stop("the daemon is shutting down", ms)),
+        ...this.leaving,
+      ]);
+    });
   }
 
   private createSupervisor(group: string, members: CompiledSense[]): GroupSupervisor {

@@ -1,11 +1,8 @@
 import type { GroupHealth, SenseTrigger, WorkflowDirective } from "@nerve/core";
+import type { SerializedError } from "../process/serialized-error.js";
 
-/** An error as it crosses a process boundary. */
-export interface SerializedError {
-  name: string;
-  message: string;
-  stack?: string;
-}
+/** An error as it crosses a process boundary (part of this contract, shared by every worker). */
+export type { SerializedError } from "../process/serialized-error.js";
 
 /** Where a successful compute's value goes (see routeSenseComputeOutput in @nerve/core). */
 export type ComputeRoute =

@@ -1,5 +1,5 @@
 import { Module } from "@nestjs/common";
-import { ProcessForker } from "./process-forker.js";
+import { ProcessForker } from "../process/process-forker.js";
 import { SenseCompiler } from "./sense-compiler.js";
 import { SenseReporter } from "./sense-reporter.js";
 import { SenseRuntime } from "./sense-runtime.service.js";

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Optional } from "@nestjs/common";
 import { Clock } from "../kernel/clock.js";
 import { DaemonLog } from "../kernel/daemon-log.js";
-import { ProcessForker } from "./process-forker.js";
+import { ForkSetup } from "../process/fork-setup.js";
+import { ProcessForker } from "../process/process-forker.js";
 import { SenseCompiler } from "./sense-compiler.js";
 import { SENSE_RUNTIME_OPTIONS, type SenseRuntimeOptions } from "./sense-runtime.options.js";
 import { WorkerHost } from "./worker-host.js";
@@ -9,6 +10,7 @@ import {
   SenseWorkerFactory,
   type SenseWorkerHandle,
   type WorkerHostListener,
+  type WorkerHostTimings,
 } from "./worker-host.types.js";
 import type { WorkerInit } from "./worker/messages.js";
 import { senseWorkerFile } from "./worker-file.js";
@@ -20,45 +22,38 @@ import { senseWorkerFile } from "./worker-file.js";
  */
 @Injectable()
 export class WorkerHostFactory extends SenseWorkerFactory {
-  private workerFileValue: string;
+  private readonly setup: ForkSetup<WorkerHostTimings>;
 
   constructor(
-    private readonly forker: ProcessForker,
-    private readonly clock: Clock,
-    private readonly compiler: SenseCompiler,
-    private readonly daemonLog: DaemonLog,
-    @Optional() @Inject(SENSE_RUNTIME_OPTIONS) private readonly options: SenseRuntimeOptions = {},
+    forker: ProcessForker,
+    clock: Clock,
+    compiler: SenseCompiler,
+    daemonLog: DaemonLog,
+    @Optional() @Inject(SENSE_RUNTIME_OPTIONS) options: SenseRuntimeOptions = {},
   ) {
     super();
-    this.workerFileValue = options.workerFile ?? senseWorkerFile();
+    this.setup = new ForkSetup({
+      forker,
+      clock,
+      timings: options.timings,
+      entry: senseWorkerFile(),
+      override: options.workerFile,
+      what: "sense worker",
+      bundle: (entry) => compiler.bundleWorker(entry),
+      warn: (message) => daemonLog.warn("sense-runtime", message),
+    });
   }
 
   /** The file workers run. */
   get workerFile(): string {
-    return this.workerFileValue;
+    return this.setup.workerFile;
   }
 
-  async prepare(): Promise<void> {
-    if (this.options.workerFile !== undefined) return;
-    const entry = senseWorkerFile();
-    try {
-      this.workerFileValue = (await this.compiler.bundleWorker(entry)).file;
-    } catch (error) {
-      this.daemonLog.warn(
-        "sense-runtime",
-        `could not bundle the sense worker (${(error as Error).message}); workers run ${entry}`,
-      );
-    }
+  prepare(): Promise<void> {
+    return this.setup.prepare();
   }
 
   create(init: WorkerInit, listener: WorkerHostListener): SenseWorkerHandle {
-    return new WorkerHost({
-      init,
-      listener,
-      workerFile: this.workerFileValue,
-      forker: this.forker,
-      clock: this.clock,
-      ...(this.options.timings === undefined ? {} : { timings: this.options.timings }),
-    });
+    return new WorkerHost({ init, listener, ...this.setup.hostOptions() });
   }
 }

@@ -1,6 +1,13 @@
 import type { SenseTrigger } from "@nerve/core";
-import type { ProcessForker } from "./process-forker.js";
-import type { ComputeOutcome, SerializedError } from "./sense-runtime.types.js";
+import {
+  DEFAULT_FORKED_WORKER_TIMINGS,
+  type ForkedWorkerListener,
+  type ForkedWorkerOptions,
+  type ForkedWorkerState,
+  type ForkedWorkerTimings,
+  type WorkerExit,
+} from "../process/forked-worker.types.js";
+import type { ComputeOutcome } from "./sense-runtime.types.js";
 import type { SenseInitFailure, WorkerInit, WorkerLogLine } from "./worker/messages.js";
 
 /**
@@ -10,23 +17,13 @@ import type { SenseInitFailure, WorkerInit, WorkerLogLine } from "./worker/messa
  */
 export type WorkerExitReason = "stopped" | "killed" | "init-failed" | "exited";
 
-export interface WorkerExitInfo {
+export interface WorkerExitInfo extends WorkerExit<WorkerExitReason> {
   group: string;
-  pid: number | null;
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  reason: WorkerExitReason;
-  /** The fatal error the worker reported before it exited, if it did. */
-  fatal: SerializedError | null;
-  /** How long it had been ready, or null if it never was. */
-  uptimeMs: number | null;
 }
 
 /** What a worker tells its owner besides compute answers. */
-export interface WorkerHostListener {
-  exit(info: WorkerExitInfo): void;
+export interface WorkerHostListener extends ForkedWorkerListener<WorkerExitInfo> {
   log(line: WorkerLogLine): void;
-  output(stream: "stdout" | "stderr", line: string): void;
 }
 
 /** One sense group's worker as its supervisor sees it (WorkerHost, or a fake in unit specs). */
@@ -52,38 +49,21 @@ export abstract class SenseWorkerFactory {
 }
 
 /** Timings of a worker host; the defaults are SPEC §5's. */
-export interface WorkerHostTimings {
-  /** Longest wait for Ready after the fork. Default 10 s. */
-  initTimeoutMs: number;
+export interface WorkerHostTimings extends ForkedWorkerTimings {
   /** How long a timed-out compute may take to settle before the worker is killed. Default 1 s. */
   abortGraceMs: number;
-  /** After Shutdown, how long until SIGTERM. Default 2 s. */
-  stopGraceMs: number;
-  /** After SIGTERM, how long until SIGKILL. Default 1 s. */
-  killGraceMs: number;
 }
 
 export const DEFAULT_WORKER_TIMINGS: WorkerHostTimings = {
-  initTimeoutMs: 10_000,
+  ...DEFAULT_FORKED_WORKER_TIMINGS,
   abortGraceMs: 1_000,
-  stopGraceMs: 2_000,
-  killGraceMs: 1_000,
 };
 
-export interface WorkerHostOptions {
+export interface WorkerHostOptions extends ForkedWorkerOptions {
   init: WorkerInit;
-  /** The built worker entry (see senseWorkerFile). */
-  workerFile: string;
-  forker: ProcessForker;
-  clock: { now(): number };
   listener: WorkerHostListener;
-  env?: NodeJS.ProcessEnv;
   timings?: Partial<WorkerHostTimings>;
 }
 
-/**
- * The lifecycle of a worker host:
- * `new` → start() → `starting` → Ready → `ready` → stop() → `stopping` → `exited`.
- * Any state ends in `exited` when the process dies; a host is never started twice.
- */
-export type WorkerHostState = "new" | "starting" | "ready" | "stopping" | "exited";
+/** The lifecycle of a worker host (see ForkedWorkerState). */
+export type WorkerHostState = ForkedWorkerState;

@@ -32,9 +32,9 @@ describe(SignalBus.name, () => {
   });
 
   describe("publish", () => {
-    it("appends a signal row with the sense as source, the id as ref_id and the payload", () => {
+    it("appends a signal row with the sense as source, the id as ref_id and the payload", async () => {
       const signal = bus.createSignal("cpu", { pct: 93 }, "cause-1");
-      bus.publish(signal);
+      await bus.publish(signal);
       const rows = logStore.query({ type: "signal" });
       expect(rows).toEqual([
         {
@@ -48,10 +48,9 @@ describe(SignalBus.name, () => {
       ]);
     });
 
-    it("stores the pre-serialised payload text as given", () => {
+    it("stores the pre-serialised payload text as given", async () => {
       const signal = bus.createSignal("cpu", { pct: 93 });
-      bus.publish(signal, '{ "pct": 93 }');
-      logStore.query();
+      await bus.publish(signal, '{ "pct": 93 }');
       const raw = logStore.db
         .prepare("SELECT payload FROM log WHERE ref_id = ?")
         .pluck()
@@ -59,7 +58,7 @@ describe(SignalBus.name, () => {
       expect(raw).toBe('{ "pct": 93 }');
     });
 
-    it("notifies the subscribers of that sense and of every sense, not those of others", () => {
+    it("notifies the subscribers of that sense and of every sense, not those of others", async () => {
       const cpu: Signal[] = [];
       const all: Signal[] = [];
       const disk: Signal[] = [];
@@ -68,8 +67,7 @@ describe(SignalBus.name, () => {
       bus.subscribe("disk", (signal) => void disk.push(signal));
       const first = bus.createSignal("cpu", 1);
       const second = bus.createSignal("net", 2);
-      bus.publish(first);
-      bus.publish(second);
+      await Promise.all([bus.publish(first), bus.publish(second)]);
       expect(cpu).toEqual([first]);
       expect(all).toEqual([first, second]);
       expect(disk).toEqual([]);
@@ -79,19 +77,34 @@ describe(SignalBus.name, () => {
       const heard = vi.fn();
       bus.subscribe("*", heard);
       await logStore.close();
-      expect(() => bus.publish(bus.createSignal("cpu", 1))).toThrow(LogStoreClosedError);
+      await expect(bus.publish(bus.createSignal("cpu", 1))).rejects.toThrow(LogStoreClosedError);
       expect(heard).not.toHaveBeenCalled();
+    });
+
+    // Regression: listeners heard a signal before its row was committed, so a daemon killed
+    // right after a listener acted could lose a signal that had been acted upon.
+    it("notifies listeners only once the signal's row is committed", async () => {
+      const committedWhenHeard: number[] = [];
+      bus.subscribe("cpu", (signal) => {
+        const reader = LogStore.open(root);
+        committedWhenHeard.push(reader.reader.count({ type: "signal", refId: signal.id }));
+        void reader.close();
+      });
+      const published = bus.publish(bus.createSignal("cpu", 1));
+      expect(committedWhenHeard).toEqual([]);
+      await published;
+      expect(committedWhenHeard).toEqual([1]);
     });
   });
 
   describe("subscribe", () => {
-    it("stops calling a handler once unsubscribed, and unsubscribing twice is harmless", () => {
+    it("stops calling a handler once unsubscribed, and unsubscribing twice is harmless", async () => {
       const heard = vi.fn();
       const unsubscribe = bus.subscribe("cpu", heard);
-      bus.publish(bus.createSignal("cpu", 1));
+      await bus.publish(bus.createSignal("cpu", 1));
       unsubscribe();
       unsubscribe();
-      bus.publish(bus.createSignal("cpu", 2));
+      await bus.publish(bus.createSignal("cpu", 2));
       expect(heard).toHaveBeenCalledTimes(1);
     });
 
@@ -104,7 +117,7 @@ describe(SignalBus.name, () => {
       bus.subscribe("cpu", () => Promise.reject(new Error("listener rejected")));
       bus.subscribe("cpu", heard);
       const signal = bus.createSignal("cpu", 1);
-      expect(() => bus.publish(signal)).not.toThrow();
+      await expect(bus.publish(signal)).resolves.toBeUndefined();
       await new Promise((resolve) => setImmediate(resolve));
       expect(heard).toHaveBeenCalledWith(signal);
       const messages = error.mock.calls.map(([, message]) => message);

@@ -10,12 +10,14 @@ import { signalEvent, type SignalHandler, type SignalSource } from "./signal-eve
 const LOG_TAG = "signal";
 
 /**
- * The signal bus. Publishing a signal appends it to the log (group commit: durable within a
- * few milliseconds, not awaited per signal) and then emits it on the engine's EventEmitter2 as
- * `signal.<sense>`, where {@link SignalBus.subscribe} handlers and `@OnSignal` methods get it.
+ * The signal bus. Publishing a signal appends it to the log and, once that row is committed,
+ * emits it on the engine's EventEmitter2 as `signal.<sense>`, where {@link SignalBus.subscribe}
+ * handlers and `@OnSignal` methods get it. So no listener ever acts on a signal the log could
+ * still lose: a daemon killed right after a listener heard a signal has that signal in its log.
+ * The commit is the group commit on the next turn of the event loop, shared by everything
+ * published meanwhile, and listeners hear signals in publish order.
  * The log itself never triggers anything: only what goes through here does.
  *
- * Emission is synchronous: by the time `publish` returns, every listener has been called.
  * A listener that throws or rejects is logged to the daemon log and does not affect the
  * publisher or the other listeners.
  */
@@ -44,22 +46,27 @@ export class SignalBus {
 
   /**
    * Appends `signal` to the log as a `signal` row (source `sense:<sense>`, ref_id the signal id,
-   * payload the signal's payload) and notifies its listeners.
+   * payload the signal's payload) and, once the row is committed, notifies its listeners.
    *
    * @param payloadJson the payload already serialised as JSON (as a worker sends it); stored as
    *   is instead of serialising `signal.payload` again.
-   * @throws the log store's error when the row cannot be appended (the store is closed, or the
-   *   payload is not serialisable); the signal is then not emitted either.
+   * @returns resolves once the row is committed and the listeners were called. While commits
+   *   fail (a full disk) it waits for the store's retries: an unrecorded signal is never emitted.
+   *   Rejects, and emits nothing, when the row cannot be appended (the store is closed, the
+   *   payload is not serialisable).
    */
-  publish(signal: Signal, payloadJson?: string): void {
-    this.logStore.append({
-      ts: signal.ts,
-      source: `sense:${signal.sense}`,
-      type: "signal",
-      refId: signal.id,
-      payload: payloadJson === undefined ? signal.payload : new JsonText(payloadJson),
-    });
-    this.events.emit(signalEvent(signal.sense), signal);
+  publish(signal: Signal, payloadJson?: string): Promise<void> {
+    return this.logStore
+      .appendDurable({
+        ts: signal.ts,
+        source: `sense:${signal.sense}`,
+        type: "signal",
+        refId: signal.id,
+        payload: payloadJson === undefined ? signal.payload : new JsonText(payloadJson),
+      })
+      .then(() => {
+        this.events.emit(signalEvent(signal.sense), signal);
+      });
   }
 
   /**

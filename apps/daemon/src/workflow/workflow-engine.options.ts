@@ -1,4 +1,4 @@
-import { DEFAULT_RESTART_POLICY, type RestartPolicy } from "../sense/sense-runtime.options.js";
+import { DEFAULT_RESTART_POLICY, type RestartPolicy } from "../process/restart-tracker.js";
 import type { WorkflowHostTimings } from "./workflow-host.js";
 
 /** Injection token of the (optional) WorkflowEngineOptions. */

@@ -1,10 +1,11 @@
 import { Inject, Injectable, Optional } from "@nestjs/common";
 import { Clock } from "../kernel/clock.js";
 import { DaemonLog } from "../kernel/daemon-log.js";
-import { ProcessForker } from "../sense/process-forker.js";
+import { ForkSetup } from "../process/fork-setup.js";
+import { ProcessForker } from "../process/process-forker.js";
 import { WorkflowCompiler } from "./workflow-compiler.js";
 import { WORKFLOW_ENGINE_OPTIONS, type WorkflowEngineOptions } from "./workflow-engine.options.js";
-import { WorkflowHost } from "./workflow-host.js";
+import { WorkflowHost, type WorkflowHostTimings } from "./workflow-host.js";
 import {
   WorkflowWorkerFactory,
   type WorkflowHostListener,
@@ -20,47 +21,38 @@ import type { WorkflowWorkerInit } from "./worker/messages.js";
  */
 @Injectable()
 export class WorkflowHostFactory extends WorkflowWorkerFactory {
-  private workerFileValue: string;
+  private readonly setup: ForkSetup<WorkflowHostTimings>;
 
   constructor(
-    private readonly forker: ProcessForker,
-    private readonly clock: Clock,
-    private readonly compiler: WorkflowCompiler,
-    private readonly daemonLog: DaemonLog,
-    @Optional()
-    @Inject(WORKFLOW_ENGINE_OPTIONS)
-    private readonly options: WorkflowEngineOptions = {},
+    forker: ProcessForker,
+    clock: Clock,
+    compiler: WorkflowCompiler,
+    daemonLog: DaemonLog,
+    @Optional() @Inject(WORKFLOW_ENGINE_OPTIONS) options: WorkflowEngineOptions = {},
   ) {
     super();
-    this.workerFileValue = options.workerFile ?? workflowWorkerFile();
+    this.setup = new ForkSetup({
+      forker,
+      clock,
+      timings: options.timings,
+      entry: workflowWorkerFile(),
+      override: options.workerFile,
+      what: "workflow worker",
+      bundle: (entry) => compiler.bundleWorker(entry),
+      warn: (message) => daemonLog.warn("workflow", message),
+    });
   }
 
   /** The file workers run. */
   get workerFile(): string {
-    return this.workerFileValue;
+    return this.setup.workerFile;
   }
 
-  async prepare(): Promise<void> {
-    if (this.options.workerFile !== undefined) return;
-    const entry = workflowWorkerFile();
-    try {
-      this.workerFileValue = (await this.compiler.bundleWorker(entry)).file;
-    } catch (error) {
-      this.daemonLog.warn(
-        "workflow",
-        `could not bundle the workflow worker (${(error as Error).message}); workers run ${entry}`,
-      );
-    }
+  prepare(): Promise<void> {
+    return this.setup.prepare();
   }
 
   create(init: WorkflowWorkerInit, listener: WorkflowHostListener): WorkflowWorkerHandle {
-    return new WorkflowHost({
-      init,
-      listener,
-      workerFile: this.workerFileValue,
-      forker: this.forker,
-      clock: this.clock,
-      ...(this.options.timings === undefined ? {} : { timings: this.options.timings }),
-    });
+    return new WorkflowHost({ init, listener, ...this.setup.hostOptions() });
   }
 }

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RoleMessage } from "@nerve/core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { ProcessForker } from "../sense/process-forker.js";
+import { ProcessForker } from "../process/process-forker.js";
 import { WorkflowWorkerInitError } from "./errors/worker.error.js";
 import { WorkflowCompiler } from "./workflow-compiler.js";
 import { WorkflowHost } from "./workflow-host.js";

@@ -1,5 +1,5 @@
 import type { RoleMessage, ThreadMessage } from "@nerve/core";
-import type { SerializedError } from "../sense/sense-runtime.types.js";
+import type { ForkedWorkerListener, WorkerExit } from "../process/forked-worker.types.js";
 import type { RoleLogLine, ThreadEnd, WorkflowWorkerInit } from "./worker/messages.js";
 
 /**
@@ -8,26 +8,16 @@ import type { RoleLogLine, ThreadEnd, WorkflowWorkerInit } from "./worker/messag
  */
 export type WorkflowExitReason = "stopped" | "init-failed" | "exited";
 
-export interface WorkflowWorkerExit {
+export interface WorkflowWorkerExit extends WorkerExit<WorkflowExitReason> {
   workflow: string;
-  pid: number | null;
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  reason: WorkflowExitReason;
-  /** The fatal error the worker reported before it exited, if it did. */
-  fatal: SerializedError | null;
-  /** How long it had been ready, or null if it never was. */
-  uptimeMs: number | null;
 }
 
 /** What a workflow worker tells its owner. */
-export interface WorkflowHostListener {
+export interface WorkflowHostListener extends ForkedWorkerListener<WorkflowWorkerExit> {
   /** A round's message to commit; answer with `ack(requestId)` once it is durable. */
   message(runId: string, requestId: number, message: RoleMessage): void;
   end(runId: string, end: ThreadEnd): void;
   log(line: RoleLogLine): void;
-  output(stream: "stdout" | "stderr", line: string): void;
-  exit(info: WorkflowWorkerExit): void;
 }
 
 /** One workflow's worker as its supervisor sees it (WorkflowHost, or a fake in unit specs). */

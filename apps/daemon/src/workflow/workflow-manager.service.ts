@@ -21,7 +21,8 @@ import { type RunListQuery, type RunThread, type WorkflowRunRecord } from "@nerv
 import { Clock } from "../kernel/clock.js";
 import { ConfigService } from "../kernel/config.service.js";
 import { DaemonLog } from "../kernel/daemon-log.js";
-import { type ConfigChangedEvent, type FilesChangedEvent, KernelEvents } from "../kernel/events.js";
+import { KernelEvents } from "../kernel/events.js";
+import { RuntimeLifecycle, type RuntimeState } from "../process/runtime-lifecycle.js";
 import {
   InvalidMaxRoundsError,
   InvalidPromptError,
@@ -53,7 +54,7 @@ import { WorkflowSupervisor } from "./workflow-supervisor.js";
  * Launches while `new` are recorded and wait for their worker; while `draining` or `stopped`
  * they are recorded `queued` for the next daemon, as long as the store is open.
  */
-export type WorkflowManagerState = "new" | "running" | "draining" | "stopped";
+export type WorkflowManagerState = RuntimeState;
 
 /**
  * The workflow engine (SPEC §6): one supervised worker process per declared workflow, runs
@@ -67,18 +68,11 @@ export class WorkflowManager
   extends WorkflowLauncher
   implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnModuleDestroy
 {
-  private stateValue: WorkflowManagerState = "new";
+  private readonly lifecycle: RuntimeLifecycle;
   private readonly supervisors = new Map<string, WorkflowSupervisor>();
   /** Workflows removed from nerve.yaml whose runs are still draining. */
   private readonly leaving = new Map<WorkflowSupervisor, Promise<void>>();
   private readonly waiters = new RunWaiters();
-  private draining: Promise<void> | null = null;
-  private readonly onConfigChanged = (event: ConfigChangedEvent): void => {
-    this.applyConfig(event.next);
-  };
-  private readonly onFilesChanged = (event: FilesChangedEvent): void => {
-    void this.workflowFilesChanged(event.name);
-  };
 
   constructor(
     private readonly config: ConfigService,
@@ -87,17 +81,22 @@ export class WorkflowManager
     private readonly workers: WorkflowWorkerFactory,
     private readonly reporter: WorkflowReporter,
     private readonly clock: Clock,
-    private readonly events: EventEmitter2,
+    events: EventEmitter2,
     private readonly daemonLog: DaemonLog,
     @Optional()
     @Inject(WORKFLOW_ENGINE_OPTIONS)
     private readonly options: WorkflowEngineOptions = {},
   ) {
     super();
+    this.lifecycle = new RuntimeLifecycle(events, {
+      filesEvent: KernelEvents.workflowFilesChanged,
+      configChanged: (next) => this.applyConfig(next),
+      filesChanged: (name) => this.workflowFilesChanged(name),
+    });
   }
 
   get state(): WorkflowManagerState {
-    return this.stateValue;
+    return this.lifecycle.state;
   }
 
   /** Creates a supervisor per declared workflow and takes over the runs of a previous daemon. */
@@ -106,16 +105,12 @@ export class WorkflowManager
       this.supervisors.set(workflow.name, this.createSupervisor(workflow));
     }
     this.recover();
-    this.events.on(KernelEvents.configChanged, this.onConfigChanged);
-    this.events.on(KernelEvents.workflowFilesChanged, this.onFilesChanged);
+    this.lifecycle.subscribe();
   }
 
   /** Starts every workflow's worker; resolves once each is ready or failed to start. */
   async onApplicationBootstrap(): Promise<void> {
-    if (this.stateValue !== "new") return;
-    this.stateValue = "running";
-    await this.workers.prepare();
-    await Promise.all([...this.supervisors.values()].map((supervisor) => supervisor.start()));
+    await this.lifecycle.bootstrap(this.workers, () => this.supervisors.values());
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -123,8 +118,7 @@ export class WorkflowManager
   }
 
   onModuleDestroy(): void {
-    this.events.off(KernelEvents.configChanged, this.onConfigChanged);
-    this.events.off(KernelEvents.workflowFilesChanged, this.onFilesChanged);
+    this.lifecycle.unsubscribe();
   }
 
   /**
@@ -142,7 +136,7 @@ export class WorkflowManager
       throw new UnknownWorkflowError(request.workflow);
     }
     const launch = this.validate(request);
-    if (this.stateValue !== "stopped") return supervisor.launch(launch);
+    if (this.lifecycle.state !== "stopped") return supervisor.launch(launch);
     // Workers are gone, but while the store is open a late launch (a compute finishing during
     // the daemon's drain) is still kept, `queued`, for the next start.
     try {
@@ -190,7 +184,7 @@ export class WorkflowManager
 
   /** The files of a workflow changed: recompile it and hand its queue to a new worker. */
   workflowFilesChanged(name: string): Promise<void> {
-    if (this.stateValue === "draining" || this.stateValue === "stopped") return Promise.resolve();
+    if (this.lifecycle.closing) return Promise.resolve();
     const supervisor = this.supervisors.get(name);
     if (supervisor === undefined) return Promise.resolve();
     return supervisor.reload(`files of workflow ${name} changed`);
@@ -201,7 +195,7 @@ export class WorkflowManager
    * `interrupted`), changed settings apply, and disabled workflows get another chance.
    */
   applyConfig(next: CompiledConfig): void {
-    if (this.stateValue === "draining" || this.stateValue === "stopped") return;
+    if (this.lifecycle.closing) return;
     for (const [name, supervisor] of this.supervisors) {
       if (findWorkflow(next, name) !== undefined) continue;
       this.supervisors.delete(name);
@@ -214,7 +208,7 @@ export class WorkflowManager
       if (supervisor === undefined) {
         const created = this.createSupervisor(workflow);
         this.supervisors.set(workflow.name, created);
-        if (this.stateValue === "running") void created.start();
+        if (this.lifecycle.state === "running") void created.start();
       } else {
         void supervisor.reconfigure(workflow);
       }
@@ -227,20 +221,15 @@ export class WorkflowManager
    * flight stay `started` and queued runs `queued`, for the next start. Idempotent.
    */
   drain(): Promise<void> {
-    this.draining ??= this.drainNow();
-    return this.draining;
-  }
-
-  private async drainNow(): Promise<void> {
-    this.stateValue = "draining";
-    // Removed workflows' old workers are stopped too, without the rest of their grace.
-    const supervisors = [...this.supervisors.values(), ...this.leaving.keys()];
-    const leaving = [...this.leaving.values()];
-    await Promise.all([
-      ...supervisors.map((supervisor) => supervisor.stop("the daemon is shutting down")),
-      ...leaving,
-    ]);
-    this.stateValue = "stopped";
+    return this.lifecycle.drain(async () => {
+      // Removed workflows' old workers are stopped too, without the rest of their grace.
+      const supervisors = [...this.supervisors.values(), ...this.leaving.keys()];
+      const leaving = [...this.leaving.values()];
+      await Promise.all([
+        ...supervisors.map((supervisor) => supervisor.stop("the daemon is shutting down")),
+        ...leaving,
+      ]);
+    });
   }
 
   /**

@@ -2,12 +2,17 @@ import { Injectable } from "@nestjs/common";
 import type { NewLogRow } from "@nerve/core";
 import { LogStore } from "@nerve/store";
 import { DaemonLog } from "../kernel/daemon-log.js";
+import {
+  appendOrWarn,
+  describeWorkerExit,
+  workerExitFields,
+  type ExitFollowUp,
+} from "../process/worker-exit.js";
 import type { WorkflowWorkerExit } from "./workflow-host.types.js";
 import type { RoleLogLine } from "./worker/messages.js";
 
 /** What follows a workflow worker's exit. */
-export type WorkflowExitFollowUp =
-  { planned: true } | { restartInMs: number } | { disabled: true; reason: string };
+export type WorkflowExitFollowUp = ExitFollowUp;
 
 /** Where a workflow supervisor tells what happens to it (WorkflowReporter; a recorder in specs). */
 export interface WorkflowEvents {
@@ -34,19 +39,9 @@ export class WorkflowReporter implements WorkflowEvents {
 
   workerExit(info: WorkflowWorkerExit, next: WorkflowExitFollowUp): void {
     const tag = `workflow:${info.workflow}`;
-    const how =
-      info.signal !== null
-        ? `was killed by ${info.signal}`
-        : `exited with code ${info.code ?? "?"}`;
-    const what = `worker ${info.pid ?? "(never started)"} ${how} (${info.reason})`;
+    const what = `${describeWorkerExit(info)} (${info.reason})`;
     const fatal = info.fatal === null ? "" : `: ${info.fatal.message}`;
-    const payload: Record<string, unknown> = {
-      workflow: info.workflow,
-      pid: info.pid,
-      code: info.code,
-      signal: info.signal,
-      reason: info.reason,
-    };
+    const payload: Record<string, unknown> = { workflow: info.workflow, ...workerExitFields(info) };
     if ("planned" in next) {
       this.daemonLog.info(tag, what);
     } else if ("restartInMs" in next) {
@@ -96,14 +91,6 @@ export class WorkflowReporter implements WorkflowEvents {
   }
 
   private append(row: NewLogRow): void {
-    try {
-      this.logStore.append(row);
-    } catch (error) {
-      // After the store closed (late exits at shutdown) the daemon log still has the line.
-      this.daemonLog.warn(
-        "workflow",
-        `could not append a ${row.type} row: ${(error as Error).message}`,
-      );
-    }
+    appendOrWarn(this.logStore, this.daemonLog, "workflow", row);
   }
 }

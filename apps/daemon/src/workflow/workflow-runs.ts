@@ -8,6 +8,13 @@ import type { WorkflowWorkerHandle } from "./workflow-host.types.js";
 import type { WorkflowEvents } from "./workflow-reporter.js";
 import type { ThreadEnd } from "./worker/messages.js";
 
+/**
+ * How long shutdown waits for commits in flight. They take milliseconds; a log that cannot be
+ * written (a full disk) must not hold the daemon forever: their rows stay with the log store,
+ * which says what it could not write when it closes.
+ */
+export const SETTLE_LIMIT_MS = 5_000;
+
 /** What WorkflowRuns needs from its supervisor and the engine. */
 export interface WorkflowRunsDeps {
   workflow: string;
@@ -262,9 +269,23 @@ export class WorkflowRuns {
     return this.runsOn(host).length;
   }
 
-  /** Waits for every commit in flight, then detaches the runs from their workers (shutdown). */
-  async settle(): Promise<void> {
-    await Promise.all([...this.active.values()].map((run) => run.committed));
+  /**
+   * Waits for every commit in flight (at most `limitMs`), then detaches the runs from their
+   * workers (shutdown).
+   */
+  async settle(limitMs = SETTLE_LIMIT_MS): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, limitMs);
+    });
+    try {
+      await Promise.race([
+        Promise.all([...this.active.values()].map((run) => run.committed)),
+        limit,
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
     for (const run of this.active.values()) run.host = null;
   }
 

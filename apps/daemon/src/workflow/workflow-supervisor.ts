@@ -1,7 +1,6 @@
 import type { CompiledWorkflow, WorkflowHealth } from "@nerve/core";
 import type { WorkflowRunRecord } from "@nerve/store";
-import { crashLoopReason } from "../sense/errors/worker.error.js";
-import type { RestartPolicy } from "../sense/sense-runtime.options.js";
+import { RestartSchedule, type RestartPolicy } from "../process/restart-tracker.js";
 import type { AdmissionPolicy, Availability } from "./admission.js";
 import { WorkflowWorkerExitedError, WorkflowWorkerInitError } from "./errors/worker.error.js";
 import { Retirements } from "./retirements.js";
@@ -13,7 +12,7 @@ import type {
   WorkflowWorkerFactory,
   WorkflowWorkerHandle,
 } from "./workflow-host.types.js";
-import type { WorkflowEvents, WorkflowExitFollowUp } from "./workflow-reporter.js";
+import type { WorkflowEvents } from "./workflow-reporter.js";
 import { WorkflowRuns } from "./workflow-runs.js";
 
 /**
@@ -58,9 +57,7 @@ export class WorkflowSupervisor {
   private host: WorkflowWorkerHandle | null = null;
   private readonly retiring: Retirements;
   private readonly runs: WorkflowRuns;
-  private deaths: number[] = [];
-  private consecutiveDeaths = 0;
-  private restartTimer: NodeJS.Timeout | null = null;
+  private readonly schedule: RestartSchedule;
   private generation = 0;
   private launching: Promise<void> = Promise.resolve();
   private removing: Promise<void> | null = null;
@@ -80,6 +77,7 @@ export class WorkflowSupervisor {
       onEnded: (record) => deps.onEnded(record),
       onHostIdle: (host) => this.retiring.check(host),
     });
+    this.schedule = new RestartSchedule(deps.policy);
     this.retiring = new Retirements({
       graceMs: deps.retireGraceMs,
       countOn: (host) => this.runs.countOn(host),
@@ -129,9 +127,7 @@ export class WorkflowSupervisor {
    */
   reload(reason: string): Promise<void> {
     if (this.stateValue === "stopping" || this.stateValue === "stopped") return Promise.resolve();
-    this.clearRestartTimer();
-    this.deaths = [];
-    this.consecutiveDeaths = 0;
+    this.schedule.reset();
     const old = this.host;
     this.host = null;
     if (old !== null) this.retiring.add(old, reason);
@@ -175,7 +171,7 @@ export class WorkflowSupervisor {
   private async stopNow(reason: string): Promise<void> {
     this.generation++;
     this.stateValue = "stopping";
-    this.clearRestartTimer();
+    this.schedule.cancel();
     const { hosts, release } = this.retiring.takeAll();
     if (this.host !== null) hosts.push(this.host);
     await Promise.all(hosts.map((host) => host.stop(reason)));
@@ -187,7 +183,7 @@ export class WorkflowSupervisor {
 
   private async removeNow(reason: string): Promise<void> {
     this.generation++;
-    this.clearRestartTimer();
+    this.schedule.cancel();
     this.stateValue = "stopping";
     this.runs.interruptWaiting(reason);
     const old = this.host;
@@ -283,31 +279,20 @@ export class WorkflowSupervisor {
       return;
     }
     this.host = null;
-    const { policy } = this.deps;
-    const now = this.deps.clock.now();
-    this.deaths = this.deaths.filter((at) => now - at < policy.windowMs);
-    this.deaths.push(now);
-    if (info.uptimeMs !== null && info.uptimeMs >= policy.stableAfterMs) this.consecutiveDeaths = 0;
-    let next: WorkflowExitFollowUp;
-    if (this.deaths.length >= policy.maxDeaths) {
+    const next = this.schedule.afterDeath(this.deps.clock.now(), info.uptimeMs, () => {
+      void this.spawn(false);
+    });
+    if ("disabled" in next) {
       this.generation++;
       this.stateValue = "disabled";
       const reason =
-        `${crashLoopReason(this.deaths.length, policy.windowMs)}; respawning stopped, its runs ` +
-        "in flight end crashed and its queued runs wait until its files or nerve.yaml change";
-      next = { disabled: true, reason };
-      this.deps.events.workerExit(info, next);
-      this.runs.crashAll(host, `${error}; ${crashLoopReason(this.deaths.length, policy.windowMs)}`);
+        `${next.reason}; respawning stopped, its runs in flight end crashed and its queued ` +
+        "runs wait until its files or nerve.yaml change";
+      this.deps.events.workerExit(info, { disabled: true, reason });
+      this.runs.crashAll(host, `${error}; ${next.reason}`);
       return;
     }
-    const delay = Math.min(policy.initialDelayMs * 2 ** this.consecutiveDeaths, policy.maxDelayMs);
-    this.consecutiveDeaths++;
     this.stateValue = "backoff";
-    this.restartTimer = setTimeout(() => {
-      this.restartTimer = null;
-      void this.spawn(false);
-    }, delay);
-    next = { restartInMs: delay };
     this.deps.events.workerExit(info, next);
     this.runs.hostLost(host, error);
   }
@@ -316,11 +301,6 @@ export class WorkflowSupervisor {
   private breakDown(phase: "compile" | "init", message: string): void {
     this.stateValue = "broken";
     this.deps.events.unavailable(this.name, phase, message);
-  }
-
-  private clearRestartTimer(): void {
-    if (this.restartTimer !== null) clearTimeout(this.restartTimer);
-    this.restartTimer = null;
   }
 }
 

@@ -1,5 +1,5 @@
 import { Module } from "@nestjs/common";
-import { ProcessForker } from "../sense/process-forker.js";
+import { ProcessForker } from "../process/process-forker.js";
 import { RunJournal } from "./run-journal.js";
 import { WorkflowCompiler } from "./workflow-compiler.js";
 import { WorkflowHostFactory } from "./workflow-host.factory.js";

@@ -44,6 +44,20 @@ export class LogDatabaseNotFoundError extends StoreError {
   }
 }
 
+/** `data/logs.db` cannot be opened: not a SQLite file, damaged, unreadable. */
+export class LogDatabaseOpenError extends StoreError {
+  constructor(
+    readonly file: string,
+    cause: unknown,
+  ) {
+    super(
+      `cannot open the log database ${file}: ${reasonOf(cause)}; if the file is damaged, move ` +
+        "it away (with its -wal and -shm files) and start again with an empty log",
+      { cause },
+    );
+  }
+}
+
 /** `data/logs.db` has a schema this build cannot use. */
 export class LogSchemaError extends StoreError {}
 

@@ -1,4 +1,4 @@
-import { StoreError } from "./store.error.js";
+import { StoreError, reasonOf } from "./store.error.js";
 
 /** A sense name that could escape `data/senses/` or is otherwise not allowed. */
 export class InvalidSenseNameError extends StoreError {
@@ -19,6 +19,21 @@ export class MigrationError extends StoreError {
     cause?: unknown,
   ) {
     super(`migration ${file} of sense ${senseName} failed: ${reason}`, { cause });
+  }
+}
+
+/** A sense database cannot be opened: not a SQLite file, damaged, unreadable. */
+export class SenseDatabaseOpenError extends StoreError {
+  constructor(
+    readonly senseName: string,
+    readonly file: string,
+    cause: unknown,
+  ) {
+    super(
+      `sense ${senseName}: cannot open its database ${file}: ${reasonOf(cause)}; if the file is ` +
+        "damaged, move it away (with its -wal and -shm files) and the sense starts a new one",
+      { cause },
+    );
   }
 }
 

@@ -168,13 +168,16 @@ describe(LogStore.name, () => {
       });
       other.exec("BEGIN IMMEDIATE"); // holds the write lock: commits fail with SQLITE_BUSY
       failing.append({ source: "daemon", type: "x" });
+      expect(failing.commitError).toBeNull();
       await expect(failing.flush()).rejects.toBeInstanceOf(LogCommitError);
       expect(failing.pendingRows).toBe(1);
+      expect(failing.commitError).toBeInstanceOf(LogCommitError);
       expect(errors.length).toBeGreaterThan(0);
       expect(errors[0].message).toMatch(/could not commit 1 log row.*database is locked.*retried/);
       other.exec("COMMIT");
       await expect.poll(() => failing.pendingRows, { timeout: 5_000 }).toBe(0);
       expect(countFromOther()).toBe(1);
+      expect(failing.commitError).toBeNull();
       await failing.close();
       db.close();
     });

@@ -132,6 +132,15 @@ export class LogStore implements LogReader {
   }
 
   /**
+   * Why the last commit failed while its rows wait for their retry (a full disk, a lock held
+   * too long), or null once a commit succeeds. Lets callers hold back work whose outcome could
+   * not be recorded now.
+   */
+  get commitError(): LogCommitError | null {
+    return this.lastError;
+  }
+
+  /**
    * Buffers a row; it is committed within `maxDelayMs` (or at once when the batch is full).
    * `payload` is stored as JSON text: pass a value, or a {@link JsonText} holding JSON already.
    *

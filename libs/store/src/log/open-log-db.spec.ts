@@ -1,8 +1,12 @@
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { tempRoot } from "../__fixtures__/temp-root.js";
-import { LogDatabaseNotFoundError, LogSchemaError } from "../errors/log.error.js";
+import {
+  LogDatabaseNotFoundError,
+  LogDatabaseOpenError,
+  LogSchemaError,
+} from "../errors/log.error.js";
 import { storePaths } from "../paths.js";
 import { migrateLogDatabase, openLogDatabase, readLogSchemaVersion } from "./open-log-db.js";
 import { ARCHIVE_MARKER_TABLE, LOG_SCHEMA_VERSION, WRITE_SCHEMA_VERSION_SQL } from "./schema.js";
@@ -35,6 +39,17 @@ describe("openLogDatabase", () => {
       const db = openLogDatabase(root);
       expect(migrateLogDatabase(db)).toEqual({ from: LOG_SCHEMA_VERSION, to: LOG_SCHEMA_VERSION });
       db.close();
+    });
+
+    // Regression: a damaged file failed with SQLite's bare "file is not a database".
+    it("names the file when it is not a SQLite database", () => {
+      const { data, logDb } = storePaths(root);
+      mkdirSync(data, { recursive: true });
+      writeFileSync(logDb, Buffer.alloc(8192, 0x5a));
+      expect(() => openLogDatabase(root)).toThrow(LogDatabaseOpenError);
+      expect(() => openLogDatabase(root)).toThrow(
+        `cannot open the log database ${logDb}: file is not a database`,
+      );
     });
 
     it("refuses a database whose schema is newer than this build", () => {

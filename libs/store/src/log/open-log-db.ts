@@ -1,6 +1,10 @@
 import { existsSync, mkdirSync } from "node:fs";
 import Database, { type Database as SqliteDatabase } from "better-sqlite3";
-import { LogDatabaseNotFoundError, LogSchemaError } from "../errors/log.error.js";
+import {
+  LogDatabaseNotFoundError,
+  LogDatabaseOpenError,
+  LogSchemaError,
+} from "../errors/log.error.js";
 import { storePaths } from "../paths.js";
 import {
   LOG_SCHEMA_STEPS,
@@ -29,6 +33,7 @@ export interface OpenLogDatabaseOptions {
  *
  * @throws LogDatabaseNotFoundError read-only and the file does not exist.
  * @throws LogSchemaError the file's schema is newer than this build, or (read-only) older.
+ * @throws LogDatabaseOpenError the file is not a SQLite database, or is damaged.
  */
 export function openLogDatabase(
   root: string,
@@ -60,9 +65,18 @@ export function openLogDatabase(
     }
   }
   mkdirSync(storePaths(root).data, { recursive: true });
-  const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+  let db: SqliteDatabase;
   try {
-    configureLogConnection(db);
+    db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+  } catch (error) {
+    throw new LogDatabaseOpenError(file, error);
+  }
+  try {
+    try {
+      configureLogConnection(db);
+    } catch (error) {
+      throw new LogDatabaseOpenError(file, error);
+    }
     migrateLogDatabase(db, file);
     return db;
   } catch (error) {

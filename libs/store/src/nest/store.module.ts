@@ -9,7 +9,9 @@ import {
 } from "@nestjs/common";
 import { LogArchive } from "../archive/log-archive.js";
 import { BlobStore } from "../blobs/blob-store.js";
-import { LogSchemaError } from "../errors/log.error.js";
+import { LogDatabaseOpenError, LogSchemaError } from "../errors/log.error.js";
+import { StoreError } from "../errors/store.error.js";
+import { storePaths } from "../paths.js";
 import { LogStore, type LogStoreOptions } from "../log/log-store.js";
 import { readLogSchemaVersion } from "../log/open-log-db.js";
 import { LOG_SCHEMA_VERSION } from "../log/schema.js";
@@ -58,7 +60,15 @@ export class StoreModule implements BeforeApplicationShutdown, OnApplicationShut
         {
           provide: StoreDataSource,
           useFactory: async (): Promise<StoreDataSource> => {
-            const dataSource = await createStoreDataSource(root).initialize();
+            const created = createStoreDataSource(root);
+            let dataSource: StoreDataSource;
+            try {
+              dataSource = await created.initialize();
+            } catch (error) {
+              throw error instanceof StoreError
+                ? error
+                : new LogDatabaseOpenError(storePaths(root).logDb, error);
+            }
             const version = readLogSchemaVersion(dataSource.connection);
             if (version !== LOG_SCHEMA_VERSION) {
               await dataSource.destroy();

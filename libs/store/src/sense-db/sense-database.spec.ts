@@ -8,6 +8,7 @@ import {
   MigrationError,
   ReadOnlyDatabaseError,
   SenseDatabaseNotFoundError,
+  SenseDatabaseOpenError,
 } from "../errors/sense-db.error.js";
 import { openPeerDatabase, openSenseDatabase } from "./sense-database.js";
 import { appliedMigrations } from "./sense-migrations.js";
@@ -32,6 +33,17 @@ describe("openSenseDatabase", () => {
       expect(existsSync(join(root, "data", "senses", "cpu.db"))).toBe(true);
       expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
       db.close();
+    });
+
+    // Regression: a damaged file failed with SQLite's bare "file is not a database".
+    it("names the sense and the file when the database is not a SQLite file", () => {
+      mkdirSync(join(root, "data", "senses"), { recursive: true });
+      const file = join(root, "data", "senses", "cpu.db");
+      writeFileSync(file, "a shopping list, not a database\n".repeat(100));
+      expect(() => openSenseDatabase(root, "cpu")).toThrow(SenseDatabaseOpenError);
+      expect(() => openSenseDatabase(root, "cpu")).toThrow(
+        `sense cpu: cannot open its database ${file}: file is not a database`,
+      );
     });
 
     it.each(["../x", "Cpu", "1cpu", "cpu/../../etc", "a".repeat(64), ""])(

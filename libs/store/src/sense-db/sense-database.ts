@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from "node:fs";
 import Database, { type Database as SqliteDatabase } from "better-sqlite3";
-import { SenseDatabaseNotFoundError } from "../errors/sense-db.error.js";
+import { SenseDatabaseNotFoundError, SenseDatabaseOpenError } from "../errors/sense-db.error.js";
 import { BUSY_TIMEOUT_MS } from "../log/open-log-db.js";
 import { storePaths } from "../paths.js";
 import { guardReadOnly } from "./read-only-guard.js";
@@ -17,7 +17,8 @@ export interface OpenSenseDatabaseOptions {
  * `data/senses/<name>.db`, WAL, `synchronous=NORMAL`, 5 s busy timeout, with the sense's
  * migrations applied (see applySenseMigrations). The caller owns the handle.
  *
- * @throws InvalidSenseNameError, MigrationError (the handle is closed then)
+ * @throws InvalidSenseNameError, SenseDatabaseOpenError (not a database, damaged),
+ *   MigrationError (the handle is closed then)
  */
 export function openSenseDatabase(
   root: string,
@@ -26,10 +27,19 @@ export function openSenseDatabase(
 ): SqliteDatabase {
   const file = senseDatabasePath(root, name);
   mkdirSync(storePaths(root).senseDbs, { recursive: true });
-  const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+  let db: SqliteDatabase;
   try {
-    db.pragma("journal_mode = WAL");
-    db.pragma("synchronous = NORMAL");
+    db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+  } catch (error) {
+    throw new SenseDatabaseOpenError(name, file, error);
+  }
+  try {
+    try {
+      db.pragma("journal_mode = WAL");
+      db.pragma("synchronous = NORMAL");
+    } catch (error) {
+      throw new SenseDatabaseOpenError(name, file, error);
+    }
     applySenseMigrations(db, name, options.migrationsDir ?? senseMigrationsDir(root, name));
     return db;
   } catch (error) {

@@ -1,4 +1,4 @@
-import { formatProblem, type CompileProblem } from "../../sense/errors/sense-compile.error.js";
+import { formatProblem, type CompileProblem } from "../../process/compile-problem.js";
 
 /** Where loading a user module went wrong. */
 export type ModuleStage = "compile" | "import" | "init";

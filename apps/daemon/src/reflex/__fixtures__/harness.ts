@@ -8,6 +8,7 @@ import { ConfigService } from "../../kernel/config.service.js";
 import { DaemonLog } from "../../kernel/daemon-log.js";
 import { KernelEvents, type ConfigChangedEvent } from "../../kernel/events.js";
 import { SignalBus } from "../../signal/signal-bus.js";
+import { signalEvent } from "../../signal/signal-events.js";
 import type { WorkflowLauncher } from "../../workflow/workflow-launcher.js";
 import { ComputeOutcomeHandler } from "../compute-outcome-handler.js";
 import { ReflexScheduler } from "../reflex-scheduler.service.js";
@@ -16,6 +17,21 @@ import { SenseRegistry } from "../sense-registry.service.js";
 import { FakeSenseExecutor } from "./fake-sense-executor.js";
 import { RecordingLauncher } from "./recording-launcher.js";
 import { tempWorkspace, writeWorkspace } from "./workspace.js";
+
+/** Every timer but setImmediate (see the constructor). */
+const FAKED: ("setTimeout" | "clearTimeout" | "setInterval" | "clearInterval" | "Date")[] = [
+  "setTimeout",
+  "clearTimeout",
+  "setInterval",
+  "clearInterval",
+  "Date",
+];
+
+/** A turn of the real event loop: lets the bus commit and deliver what it published. */
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Enough turns for a signal to travel a chain of senses in the specs. */
+const SETTLE_TURNS = 10;
 
 /** 2026-01-01T00:00:00Z: every test starts its fake clock here. */
 export const T0 = Date.UTC(2026, 0, 1);
@@ -44,7 +60,10 @@ export class ReflexHarness {
     yaml: string,
     readonly launcher: WorkflowLauncher = new RecordingLauncher(),
   ) {
-    vi.useFakeTimers({ now: T0 });
+    // setImmediate stays real: the bus commits a signal's row on the next turn of the event loop
+    // before it delivers the signal, and fake immediates queued while fake time stands still
+    // would wait for the clock to move.
+    vi.useFakeTimers({ now: T0, toFake: FAKED });
     ({ root: this.root, cleanup: this.cleanup } = tempWorkspace(yaml));
     this.config = new ConfigService({ root: this.root }, this.events);
     this.logStore = LogStore.open(this.root);
@@ -65,6 +84,7 @@ export class ReflexHarness {
       this.daemonLog,
       this.clock,
       new RegistryTimeoutHost(this.registry),
+      this.logStore,
     );
     this.senses = new SenseRegistry(this.config, this.scheduler, this.executor);
     // What @OnEvent does in the application.
@@ -85,20 +105,35 @@ export class ReflexHarness {
     return this.logStore.query({ ...(type === undefined ? {} : { type }), order: "asc" });
   }
 
-  /** Publishes a signal of `sense` as if its compute had returned `payload`. */
+  /**
+   * A signal of `sense`, as if its compute had returned `payload` and the bus had committed and
+   * delivered it: logged and heard by the listeners before this returns (SignalBus.publish does
+   * the same a turn of the event loop later, once the row is committed).
+   */
   emit(sense: string, payload: unknown = null, causeId: string | null = null) {
     const signal = this.bus.createSignal(sense, payload, causeId);
-    this.bus.publish(signal);
+    this.logStore.append({
+      ts: signal.ts,
+      source: `sense:${sense}`,
+      type: "signal",
+      refId: signal.id,
+      payload,
+    });
+    this.events.emit(signalEvent(sense), signal);
     return signal;
   }
 
-  /** Lets pending promise callbacks run without moving the clock. */
+  /** Lets pending promise callbacks and signal deliveries run without moving the clock. */
   async flush(): Promise<void> {
-    await vi.advanceTimersByTimeAsync(0);
+    for (let i = 0; i < SETTLE_TURNS; i += 1) {
+      await vi.advanceTimersByTimeAsync(0);
+      await turn();
+    }
   }
 
   async advance(ms: number): Promise<void> {
     await vi.advanceTimersByTimeAsync(ms);
+    await this.flush();
   }
 
   async close(): Promise<void> {

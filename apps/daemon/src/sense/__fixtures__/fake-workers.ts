@@ -1,7 +1,8 @@
 import type { CompiledSense, SenseTrigger } from "@nerve/core";
+import type { ExitFollowUp } from "../../process/worker-exit.js";
 import { SenseCompileError } from "../errors/sense-compile.error.js";
 import type { SenseBuild } from "../sense-compiler.js";
-import type { ExitFollowUp, GroupReporter, SensePhase } from "../sense-reporter.js";
+import type { GroupReporter, SensePhase } from "../sense-reporter.js";
 import type { ComputeOutcome, SerializedError } from "../sense-runtime.types.js";
 import {
   SenseWorkerFactory,

@@ -77,11 +77,3 @@ export class SenseUnavailableError extends SenseRuntimeError {
     super(`sense ${sense} is unavailable: ${reason}`);
   }
 }
-
-/** How a crash loop is described, in logs, health and outcomes. */
-export function crashLoopReason(deaths: number, windowMs: number): string {
-  return (
-    `crash loop: ${deaths} exits in ${Math.round(windowMs / 1000)} s; ` +
-    "fix the code and save, or change nerve.yaml"
-  );
-}

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { SenseLoadError } from "../errors/sense-runtime.error.js";
-import { explainStderr } from "../output-lines.js";
 import {
   isParentMessage,
   isWorkerMessage,
@@ -76,22 +75,6 @@ describe("worker messages", () => {
         "compute of cpu returned a value that cannot be a payload: payload is not " +
           "JSON-serialisable: $.n is NaN (JSON would write it as null)",
       );
-    });
-  });
-
-  describe(explainStderr.name, () => {
-    it("picks the error line of a crash report, else the last meaningful line", () => {
-      expect(
-        explainStderr([
-          "node:internal/modules/cjs/loader:1228",
-          "  throw err;",
-          "Error: Cannot find module '/x/worker.js'",
-          "    at Module._resolveFilename (node:internal/modules/cjs/loader:1225:15)",
-          "Node.js v20.20.2",
-        ]),
-      ).toBe("Error: Cannot find module '/x/worker.js'");
-      expect(explainStderr(["out of memory", "", "Node.js v20.20.2"])).toBe("out of memory");
-      expect(explainStderr([])).toBe("");
     });
   });
 });

@@ -1,8 +1,14 @@
 // Parent ↔ worker messages of a sense group's worker process. Light on purpose: the worker
-// imports this file, so its only runtime import is the import-free error base class.
+// imports this file, so its only runtime imports are import-free files.
 import type { SenseTrigger, WorkflowDirective } from "@nerve/core";
+import {
+  serializeError as serializeAnyError,
+  type SerializedError,
+} from "../../process/serialized-error.js";
+import { commandGuard, type LogLevel } from "../../process/worker-messages.js";
 import { SenseRuntimeError } from "../errors/sense-runtime.error.js";
-import type { SerializedError } from "../sense-runtime.types.js";
+
+export type { LogLevel } from "../../process/worker-messages.js";
 
 /** Commands the daemon sends to a worker. */
 export enum ParentCommand {
@@ -72,8 +78,6 @@ export type WorkerRoute =
   | { kind: "signal"; payloadJson: string; ignoredDirective?: { reason: string } }
   | { kind: "workflow"; directive: WorkflowDirective; payloadJson: string };
 
-export type LogLevel = "info" | "warn" | "error";
-
 export interface WorkerLogLine {
   sense: string;
   level: LogLevel;
@@ -93,24 +97,11 @@ export type WorkerMessage =
   | { cmd: WorkerCommand.Failed; requestId?: number; err: SerializedError }
   | { cmd: WorkerCommand.Log; value: WorkerLogLine };
 
-const PARENT_COMMANDS = new Set<unknown>(Object.values(ParentCommand));
-const WORKER_COMMANDS = new Set<unknown>(Object.values(WorkerCommand));
-
-function hasCommand(value: unknown, commands: Set<unknown>): boolean {
-  return (
-    typeof value === "object" && value !== null && commands.has((value as { cmd?: unknown }).cmd)
-  );
-}
-
 /** True for an object whose `cmd` is a ParentCommand (the shape is trusted beyond that). */
-export function isParentMessage(value: unknown): value is ParentMessage {
-  return hasCommand(value, PARENT_COMMANDS);
-}
+export const isParentMessage = commandGuard<ParentMessage>(ParentCommand);
 
 /** True for an object whose `cmd` is a WorkerCommand (the shape is trusted beyond that). */
-export function isWorkerMessage(value: unknown): value is WorkerMessage {
-  return hasCommand(value, WORKER_COMMANDS);
-}
+export const isWorkerMessage = commandGuard<WorkerMessage>(WorkerCommand);
 
 /**
  * An error as `{ name, message, stack }`, whatever was thrown (strings, objects, null). The
@@ -118,30 +109,5 @@ export function isWorkerMessage(value: unknown): value is WorkerMessage {
  * runtime's internals, so they carry the stack of their cause (a user's error), if any.
  */
 export function serializeError(error: unknown): SerializedError {
-  if (error instanceof SenseRuntimeError) {
-    const out: SerializedError = { name: error.name, message: error.message };
-    const cause: unknown = error.cause;
-    if (cause instanceof Error && typeof cause.stack === "string") out.stack = cause.stack;
-    return out;
-  }
-  if (error instanceof Error) {
-    const out: SerializedError = { name: error.name, message: error.message };
-    if (typeof error.stack === "string") out.stack = error.stack;
-    return out;
-  }
-  if (typeof error === "object" && error !== null) {
-    const { name, message, stack } = error as Record<string, unknown>;
-    if (typeof message === "string") {
-      const out: SerializedError = { name: typeof name === "string" ? name : "Error", message };
-      if (typeof stack === "string") out.stack = stack;
-      return out;
-    }
-  }
-  let text: string;
-  try {
-    text = typeof error === "string" ? error : (JSON.stringify(error) ?? String(error));
-  } catch {
-    text = String(error);
-  }
-  return { name: "NonError", message: `a non-Error value was thrown: ${text}` };
+  return serializeAnyError(error, SenseRuntimeError);
 }

@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import {
   routeSenseComputeOutput,
@@ -7,6 +8,7 @@ import {
 } from "@nerve/core";
 import { openSenseDatabase } from "@nerve/store/sense-db";
 import type { Database } from "better-sqlite3";
+import type { SendToDaemon } from "../../process/worker-messages.js";
 import {
   SenseLoadError,
   SenseNotLoadedError,
@@ -28,10 +30,14 @@ import {
 interface LoadedSense {
   compute: ComputeFn;
   db: Database;
+  /** The inode of the file `db` was opened on: tells when the file was deleted or replaced. */
+  inode: number | null;
+  root: string;
+  migrationsDir: string;
 }
 
 /** Sends a message to the daemon; `done` runs once it is handed to the channel. */
-export type SendMessage = (message: WorkerMessage, done?: () => void) => void;
+export type SendMessage = SendToDaemon<WorkerMessage>;
 
 /**
  * The inside of a sense group's worker process: loads the group's senses on Init, runs
@@ -138,7 +144,34 @@ export class SenseWorker {
     }
     // Migration failures carry the file and SQLite's reason (MigrationError).
     const db = openSenseDatabase(root, spec.name, { migrationsDir: spec.migrationsDir });
-    return { compute, db };
+    return { compute, db, inode: inodeOf(db.name), root, migrationsDir: spec.migrationsDir };
+  }
+
+  /**
+   * The sense's database, reopened if its file was deleted or replaced since it was opened:
+   * SQLite would go on writing into the unlinked file, and whatever the sense stored from then
+   * on would vanish with the process. Reopening creates the file again, migrations applied.
+   */
+  private database(name: string, sense: LoadedSense): Database {
+    const inode = inodeOf(sense.db.name);
+    if (inode !== null && inode === sense.inode) return sense.db;
+    const file = sense.db.name;
+    try {
+      sense.db.close();
+    } catch {
+      // The old handle is dropped either way.
+    }
+    sense.db = openSenseDatabase(sense.root, name, { migrationsDir: sense.migrationsDir });
+    sense.inode = inodeOf(sense.db.name);
+    this.send({
+      cmd: WorkerCommand.Log,
+      value: {
+        sense: name,
+        level: "warn",
+        message: `its database ${file} was deleted or replaced while the sense ran; it was opened again (migrations applied)`,
+      },
+    });
+    return sense.db;
   }
 
   private importOnce(file: string): Promise<Record<string, unknown>> {
@@ -167,7 +200,7 @@ export class SenseWorker {
       const ctx = createSenseContext(
         name,
         trigger,
-        sense.db,
+        this.database(name, sense),
         controller.signal,
         this.shared,
         (s, level, message) =>
@@ -187,6 +220,14 @@ export class SenseWorker {
 
   private fail(requestId: number, error: unknown): void {
     this.send({ cmd: WorkerCommand.Failed, requestId, err: serializeError(error) });
+  }
+}
+
+function inodeOf(file: string): number | null {
+  try {
+    return statSync(file).ino;
+  } catch {
+    return null;
   }
 }
 

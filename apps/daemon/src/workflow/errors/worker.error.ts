@@ -1,5 +1,8 @@
-import type { CompileProblem } from "../../sense/errors/sense-compile.error.js";
-import { formatProblem } from "../../sense/errors/sense-compile.error.js";
+import {
+  compileErrorMessage,
+  firstPosition,
+  type CompileProblem,
+} from "../../process/compile-problem.js";
 import { WorkflowRuntimeError } from "./workflow-runtime.error.js";
 
 /** A workflow's definition file (or a file it imports) does not compile. */
@@ -13,16 +16,8 @@ export class WorkflowCompileError extends WorkflowRuntimeError {
     readonly problems: CompileProblem[],
     options?: ErrorOptions,
   ) {
-    const [first, ...rest] = problems;
-    const more =
-      rest.length === 0 ? "" : ` (and ${rest.length} more: ${rest.map(formatProblem).join("; ")})`;
-    super(
-      `workflow ${workflow} does not compile: ${first === undefined ? "unknown error" : formatProblem(first)}${more}`,
-      options,
-    );
-    this.file = first?.file ?? null;
-    this.line = first?.line ?? null;
-    this.col = first?.col ?? null;
+    super(compileErrorMessage(`workflow ${workflow}`, problems), options);
+    ({ file: this.file, line: this.line, col: this.col } = firstPosition(problems));
   }
 }
 

@@ -1,7 +1,8 @@
 // Parent ↔ worker messages of a workflow's worker process. Light on purpose: the worker imports
-// this file, so it holds no runtime import besides its own enums and helpers.
+// this file, so its only runtime import is an import-free helper.
 import type { EndReason, RoleMessage, ThreadMessage } from "@nerve/core";
-import type { SerializedError } from "../../sense/sense-runtime.types.js";
+import type { SerializedError } from "../../process/serialized-error.js";
+import { commandGuard, type LogLevel } from "../../process/worker-messages.js";
 
 /** Commands the daemon sends to a workflow worker. */
 export enum WorkflowParentCommand {
@@ -57,7 +58,7 @@ export type ThreadEnd =
   | { status: "failed"; error: SerializedError; rounds: number }
   | { status: "aborted"; rounds: number };
 
-export type RoleLogLevel = "info" | "warn" | "error";
+export type RoleLogLevel = LogLevel;
 
 export interface RoleLogLine {
   runId: string;
@@ -85,21 +86,8 @@ export type WorkflowWorkerMessage =
   | { cmd: WorkflowWorkerCommand.Log; value: RoleLogLine }
   | { cmd: WorkflowWorkerCommand.Failed; err: SerializedError };
 
-const PARENT_COMMANDS = new Set<unknown>(Object.values(WorkflowParentCommand));
-const WORKER_COMMANDS = new Set<unknown>(Object.values(WorkflowWorkerCommand));
-
-function hasCommand(value: unknown, commands: Set<unknown>): boolean {
-  return (
-    typeof value === "object" && value !== null && commands.has((value as { cmd?: unknown }).cmd)
-  );
-}
-
 /** True for an object whose `cmd` is a WorkflowParentCommand (the shape is trusted beyond that). */
-export function isWorkflowParentMessage(value: unknown): value is WorkflowParentMessage {
-  return hasCommand(value, PARENT_COMMANDS);
-}
+export const isWorkflowParentMessage = commandGuard<WorkflowParentMessage>(WorkflowParentCommand);
 
 /** True for an object whose `cmd` is a WorkflowWorkerCommand (the shape is trusted beyond that). */
-export function isWorkflowWorkerMessage(value: unknown): value is WorkflowWorkerMessage {
-  return hasCommand(value, WORKER_COMMANDS);
-}
+export const isWorkflowWorkerMessage = commandGuard<WorkflowWorkerMessage>(WorkflowWorkerCommand);

@@ -10,7 +10,7 @@ import {
   type ThreadMessage,
   type WorkflowDefinition,
 } from "@nerve/core";
-import type { SerializedError } from "../../sense/sense-runtime.types.js";
+import type { SerializedError } from "../../process/serialized-error.js";
 import {
   InvalidThreadError,
   ModeratorError,

@@ -2,7 +2,8 @@ import { pathToFileURL } from "node:url";
 import { format } from "node:util";
 import type { BlobAccess, Logger, RoleMessage, WorkflowDefinition } from "@nerve/core";
 import { BlobStore } from "@nerve/store/blobs";
-import { serializeError } from "../../sense/worker/messages.js";
+import { serializeError } from "../../process/serialized-error.js";
+import type { SendToDaemon } from "../../process/worker-messages.js";
 import { WorkflowDefinitionError } from "../errors/thread.error.js";
 import { findDefinition } from "./load-definition.js";
 import {
@@ -17,7 +18,7 @@ import {
 import { runThread } from "./thread-automaton.js";
 
 /** Sends a message to the daemon; `done` runs once it is handed to the channel. */
-export type SendWorkflowMessage = (message: WorkflowWorkerMessage, done?: () => void) => void;
+export type SendWorkflowMessage = SendToDaemon<WorkflowWorkerMessage>;
 
 interface PendingAck {
   resolve: () => void;

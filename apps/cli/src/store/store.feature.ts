@@ -1,0 +1,9 @@
+import { Module } from "@nestjs/common";
+import type { Feature } from "../common/features.js";
+import { StoreService } from "./store.service.js";
+
+/** Maintenance of the log store; loaded on first use. */
+@Module({ providers: [StoreService] })
+export class StoreFeatureModule {}
+
+export const feature: Feature<StoreService> = { module: StoreFeatureModule, service: StoreService };

@@ -1,0 +1,151 @@
+import { createRequire } from "node:module";
+import { join, resolve } from "node:path";
+import { build, stop, version as esbuildVersion, type BuildOptions, type Plugin } from "esbuild";
+import { isFresh, manifestOf, writeAtomically } from "./build-manifest.js";
+import { problemsOf, type CompileProblem } from "./compile-problem.js";
+
+// Bumped whenever the build options change, so that cached outputs of older options are rebuilt.
+const OPTIONS_REVISION = 1;
+
+/** Packages with native addons: never bundled, imported from where the daemon resolves them. */
+const NATIVE_PACKAGES = /^better-sqlite3$/;
+
+const COMMON_OPTIONS = {
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  metafile: true,
+  write: false,
+  logLevel: "silent",
+} as const;
+
+/**
+ * ES modules have no `require`; bundled CommonJS code (and `require("os")` in a .js file) needs
+ * one, resolved from the build folder, which lies inside the workspace like its node_modules.
+ */
+export const REQUIRE_BANNER =
+  'import { createRequire as __nerveCreateRequire } from "node:module";\n' +
+  "const require = __nerveCreateRequire(import.meta.url);";
+
+/** A compiled user module, or the problems that kept it from compiling. */
+export type UserModuleBuild =
+  | { ok: true; module: string; cached: boolean }
+  | { ok: false; problems: CompileProblem[]; cause: unknown };
+
+/**
+ * The esbuild work the sense runtime and the workflow engine share: user code (a sense's compute
+ * file, a workflow's definition) compiled into one ES module each, and a worker entry bundled
+ * into one file. Relative imports are bundled; packages stay imports, resolved at run time from
+ * the workspace's node_modules (hence outputs inside the workspace), so workers import plain
+ * JavaScript and need no TypeScript loader.
+ *
+ * An output is reused while none of its input files changed (mtime and size, recorded next to
+ * it in a build manifest, so also across daemon restarts).
+ */
+export class EsbuildCompiler {
+  readonly root: string;
+  private readonly building = new Map<string, Promise<unknown>>();
+  private readonly key = `esbuild ${esbuildVersion} options ${OPTIONS_REVISION}`;
+
+  constructor(root: string) {
+    this.root = resolve(root);
+  }
+
+  /** Runs `work` for `name` unless it runs already: calls for one name share one build. */
+  once<T>(name: string, work: () => Promise<T>): Promise<T> {
+    const running = this.building.get(name) as Promise<T> | undefined;
+    if (running !== undefined) return running;
+    const next = work().finally(() => this.building.delete(name));
+    this.building.set(name, next);
+    return next;
+  }
+
+  /**
+   * Compiles `source` (relative to the root) into `<outputDir>/<fileName>`, with its manifest
+   * `build.json` beside it, unless that output is up to date (`force` skips that check).
+   * Never throws: compile errors come back as problems, positioned in the user's files.
+   */
+  async compileUserModule(
+    source: string,
+    outputDir: string,
+    fileName: string,
+    force: boolean,
+  ): Promise<UserModuleBuild> {
+    const module = join(outputDir, fileName);
+    const manifestFile = join(outputDir, "build.json");
+    if (!force && isFresh(this.root, manifestFile, module, this.key, source)) {
+      return { ok: true, module, cached: true };
+    }
+    try {
+      await this.buildInto(module, manifestFile, source, {
+        entryPoints: [join(this.root, source)],
+        packages: "external",
+        sourcemap: "inline",
+        sourcesContent: false,
+        banner: { js: REQUIRE_BANNER },
+      });
+      return { ok: true, module, cached: false };
+    } catch (error) {
+      return { ok: false, problems: problemsOf(error, source), cause: error };
+    }
+  }
+
+  /**
+   * Bundles a worker entry (a built `*-worker.js`) with everything it imports except native
+   * packages into the one file `output` (relative to the root), reused while its inputs are
+   * unchanged. Why: a worker that loads one module instead of dozens starts faster and holds
+   * less private memory, in every worker process. Native packages are imported by absolute
+   * path, so the bundle needs nothing from the workspace's node_modules.
+   *
+   * @returns the bundle's absolute path
+   * @throws whatever esbuild throws (the caller falls back to the unbundled entry)
+   */
+  async bundleWorker(entry: string, output: string): Promise<{ file: string; cached: boolean }> {
+    const file = join(this.root, output);
+    const manifestFile = file.replace(/\.mjs$/, ".build.json");
+    if (isFresh(this.root, manifestFile, file, this.key, entry)) return { file, cached: true };
+    await this.buildInto(file, manifestFile, entry, {
+      entryPoints: [entry],
+      plugins: [nativePackagesFrom(entry)],
+    });
+    return { file, cached: false };
+  }
+
+  /** Waits for the builds in flight and stops esbuild's service process (restarted on demand). */
+  async stop(): Promise<void> {
+    await Promise.allSettled(this.building.values());
+    await stop();
+  }
+
+  private async buildInto(
+    output: string,
+    manifestFile: string,
+    entry: string,
+    options: Omit<BuildOptions, keyof typeof COMMON_OPTIONS | "absWorkingDir" | "outfile">,
+  ): Promise<void> {
+    const result = await build({
+      ...COMMON_OPTIONS,
+      ...options,
+      absWorkingDir: this.root,
+      outfile: output,
+    });
+    writeAtomically(output, result.outputFiles[0].contents);
+    const inputs = Object.keys(result.metafile.inputs);
+    writeAtomically(manifestFile, JSON.stringify(manifestOf(this.root, this.key, entry, inputs)));
+  }
+}
+
+/** Leaves native packages as imports of the absolute file `from` resolves them to. */
+function nativePackagesFrom(from: string): Plugin {
+  const requireFrom = createRequire(from);
+  return {
+    name: "nerve-native-packages",
+    setup(esbuild) {
+      esbuild.onResolve({ filter: NATIVE_PACKAGES }, (args) => ({
+        path: requireFrom.resolve(args.path),
+        external: true,
+      }));
+    },
+  };
+}

@@ -39,6 +39,16 @@ export interface CreatedRun {
   committed: Promise<void>;
 }
 
+/** The thread a run continues from. */
+export interface RunContinuation {
+  /** Committed messages, start first. */
+  messages: ThreadMessage[];
+  /** Resolves once a start message rebuilt for the thread is durable. */
+  committed: Promise<void>;
+  /** Rounds the thread holds. */
+  rounds: number;
+}
+
 /** How a run ends, with what its final log row says. */
 export type RunEnding =
   | { status: "completed"; endReason: EndReason; rounds: number }
@@ -99,12 +109,17 @@ export class RunJournal {
   }
 
   /**
-   * Commits a round's message durably, then records the rounds done. Resolves once both are
-   * written; rejects only when the log cannot commit any more (it is closed).
+   * Commits a round's message durably. Resolves once it is written; rejects only when the log
+   * cannot commit any more (it is closed). The rounds done are recorded apart
+   * ({@link setRounds}): a run continues from its messages, whatever `rounds` says.
    */
-  async message(workflow: string, runId: string, message: RoleMessage): Promise<void> {
-    await this.commit(workflow, runId, message);
-    this.runs.setRounds(runId, message.round);
+  message(workflow: string, runId: string, message: RoleMessage): Promise<void> {
+    return this.commit(workflow, runId, message);
+  }
+
+  /** Records how many rounds the run has done. */
+  setRounds(runId: string, rounds: number): void {
+    this.runs.setRounds(runId, rounds);
   }
 
   /** The worker died under a run that will be resumed: its status stays `started`. */
@@ -115,12 +130,9 @@ export class RunJournal {
   /**
    * The committed messages a run continues from, start first. A start message lost to a crash
    * (the run was recorded, its start not yet committed) is rebuilt from the run record and
-   * committed again; `rounds` is re-synced with the thread.
+   * committed again. `rounds` is what the thread says (the record may lag behind it).
    */
-  threadOf(
-    workflow: string,
-    record: WorkflowRunRecord,
-  ): { messages: ThreadMessage[]; committed: Promise<void> } {
+  threadOf(workflow: string, record: WorkflowRunRecord): RunContinuation {
     let messages = this.runs.messages(record.runId);
     let committed = Promise.resolve();
     if (messages[0]?.kind !== "start") {
@@ -134,9 +146,7 @@ export class RunJournal {
       messages = [start, ...messages.filter((message) => message.kind !== "start")];
       committed = this.commit(workflow, record.runId, start);
     }
-    const rounds = messages.length - 1;
-    if (rounds !== record.rounds) this.runs.setRounds(record.runId, rounds);
-    return { messages, committed };
+    return { messages, committed, rounds: messages.length - 1 };
   }
 
   /**
@@ -147,7 +157,8 @@ export class RunJournal {
     workflow: string,
     record: WorkflowRunRecord,
     why: string,
-  ): { messages: ThreadMessage[]; resumes: number; committed: Promise<void> } {
+  ): RunContinuation & { resumes: number } {
+    // The only write that can fail (a full disk) comes first: nothing is done twice on a retry.
     const resumes = this.runs.incrementResumes(record.runId);
     const thread = this.threadOf(workflow, record);
     this.row(workflow, "workflow.resumed", record.runId, {

@@ -1,8 +1,9 @@
-import type { RoleMessage, ThreadMessage } from "@nerve/core";
+import type { RoleMessage } from "@nerve/core";
 import type { WorkflowRunRecord } from "@nerve/store";
 import { type ActiveRun, DROP_MESSAGES, newActive, type QueuedRun, quiet } from "./active-run.js";
 import { admit, type AdmissionPolicy, type Availability } from "./admission.js";
-import type { RunEnding, RunJournal, RunLaunch } from "./run-journal.js";
+import type { RunContinuation, RunEnding, RunJournal, RunLaunch } from "./run-journal.js";
+import { RunWrites } from "./run-writes.js";
 import type { LaunchResult } from "./workflow-launcher.js";
 import type { WorkflowWorkerHandle } from "./workflow-host.types.js";
 import type { WorkflowEvents } from "./workflow-reporter.js";
@@ -39,11 +40,21 @@ export interface WorkflowRunsDeps {
 export class WorkflowRuns {
   private readonly active = new Map<string, ActiveRun>();
   private queue: QueuedRun[] = [];
+  /** Run-state writes, held and retried while the store cannot be written (a full disk). */
+  private readonly writes: RunWrites;
 
   constructor(
     private policy: AdmissionPolicy,
     private readonly deps: WorkflowRunsDeps,
-  ) {}
+  ) {
+    this.writes = new RunWrites(
+      deps.workflow,
+      deps.journal,
+      deps.events,
+      (record) => deps.onEnded(record),
+      () => this.dispatchWaiting(),
+    );
+  }
 
   get activeCount(): number {
     return this.active.size;
@@ -77,7 +88,7 @@ export class WorkflowRuns {
     const { runId } = created.record;
     const evicted = admission.status === "queued" ? this.queue.splice(0, admission.evict) : [];
     for (const run of evicted) {
-      this.record(run.runId, {
+      this.writes.end(run.runId, {
         status: "dropped",
         reason: "evicted",
         message: DROP_MESSAGES.evicted,
@@ -114,7 +125,7 @@ export class WorkflowRuns {
         continue;
       }
       if (record.resumes >= this.deps.resumeLimit) {
-        this.record(record.runId, {
+        this.writes.end(record.runId, {
           status: "crashed",
           error:
             `the run was in flight when the previous daemon stopped and has been resumed ` +
@@ -142,22 +153,30 @@ export class WorkflowRuns {
     while (
       this.queue.length > 0 &&
       this.active.size < this.policy.concurrency &&
-      this.deps.availability() === "open"
+      this.deps.availability() === "open" &&
+      !this.writes.has("pump")
     ) {
-      const next = this.queue.shift()!;
-      try {
-        this.deps.journal.started(this.deps.workflow, next.runId);
-      } catch (error) {
-        this.deps.events.error(
-          this.deps.workflow,
-          `queued run ${next.runId} could not start: ${(error as Error).message}`,
-        );
-        continue;
-      }
-      // A run queued by a previous daemon has no start in memory: it is read back from the store.
-      this.active.set(next.runId, newActive(next.runId, next.start, Promise.resolve()));
-      this.dispatch(next.runId);
+      const next = this.queue[0];
+      const outcome = this.writes.write(
+        "pump",
+        `the start of queued run ${next.runId}`,
+        `queued run ${next.runId} could not start`,
+        () => this.startQueued(next),
+      );
+      // Held while the store cannot be written: the retry starts it, then the queue moves on.
+      if (outcome === "held") return;
+      if (outcome === "failed") this.queue.shift();
     }
+  }
+
+  /** Records the first queued run `started` and dispatches it, if it is still first. */
+  private startQueued(next: QueuedRun): void {
+    if (this.queue[0] !== next) return;
+    this.deps.journal.started(this.deps.workflow, next.runId);
+    this.queue.shift();
+    // A run queued by a previous daemon has no start in memory: it is read back from the store.
+    this.active.set(next.runId, newActive(next.runId, next.start, Promise.resolve()));
+    this.dispatch(next.runId);
   }
 
   /** A worker asks to commit a round: commit it durably, then ack. */
@@ -182,7 +201,11 @@ export class WorkflowRuns {
     run.committed = run.committed
       .then(() => journal.message(workflow, runId, message))
       .then(
-        () => host.ack(requestId),
+        () => {
+          // The message is durable, which is what the ack promises; `rounds` may follow later.
+          this.writes.rounds(runId, message.round);
+          host.ack(requestId);
+        },
         (error: unknown) =>
           this.deps.events.error(
             workflow,
@@ -258,7 +281,7 @@ export class WorkflowRuns {
   interruptWaiting(reason: string): void {
     const queued = this.queue;
     this.queue = [];
-    for (const run of queued) this.record(run.runId, { status: "interrupted", reason });
+    for (const run of queued) this.writes.end(run.runId, { status: "interrupted", reason });
     for (const run of [...this.active.values()]) {
       if (run.host === null && !run.ending) this.end(run, { status: "interrupted", reason });
     }
@@ -287,6 +310,7 @@ export class WorkflowRuns {
       clearTimeout(timer);
     }
     for (const run of this.active.values()) run.host = null;
+    this.writes.stop();
   }
 
   private runsOn(host: WorkflowWorkerHandle): ActiveRun[] {
@@ -310,36 +334,39 @@ export class WorkflowRuns {
         host.run(runId, [start]);
         return;
       }
-      this.resumeOn(run, host);
+      this.writes.write(
+        `continue:${runId}`,
+        `the continuation of run ${runId}`,
+        `run ${runId} could not be read back to continue`,
+        () => this.continueFromStore(run),
+      );
     });
   }
 
-  /** Sends a run that must be read back from the store (resumed, or queued by a previous daemon). */
-  private resumeOn(run: ActiveRun, host: WorkflowWorkerHandle): void {
+  /**
+   * Sends a run that must be read back from the store (resumed, or queued by a previous daemon)
+   * to the ready worker.
+   */
+  private continueFromStore(run: ActiveRun): void {
+    const host = this.deps.readyHost();
+    if (host === null || run.host !== null || run.ending || !this.active.has(run.runId)) return;
     const { workflow, journal } = this.deps;
-    let thread: { messages: ThreadMessage[]; committed: Promise<void> };
-    try {
-      const record = journal.get(run.runId);
-      if (record === null || record.status !== "started") {
-        this.active.delete(run.runId);
-        return;
-      }
-      if (run.resume === null) {
-        thread = journal.threadOf(workflow, record);
-      } else {
-        const resumed = journal.resume(workflow, record, run.resume);
-        run.resumes = resumed.resumes;
-        thread = resumed;
-      }
-    } catch (error) {
-      this.deps.events.error(
-        workflow,
-        `run ${run.runId} could not be read back to continue: ${(error as Error).message}`,
-      );
+    const record = journal.get(run.runId);
+    if (record === null || record.status !== "started") {
+      this.active.delete(run.runId);
       return;
     }
+    let thread: RunContinuation;
+    if (run.resume === null) {
+      thread = journal.threadOf(workflow, record);
+    } else {
+      const resumed = journal.resume(workflow, record, run.resume);
+      run.resumes = resumed.resumes;
+      thread = resumed;
+    }
+    if (thread.rounds !== record.rounds) this.writes.rounds(run.runId, thread.rounds);
     run.host = host;
-    run.rounds = thread.messages.length - 1;
+    run.rounds = thread.rounds;
     run.resume = null;
     run.committed = quiet(thread.committed);
     void run.committed.then(() => {
@@ -353,20 +380,9 @@ export class WorkflowRuns {
     const host = run.host;
     void run.committed.then(() => {
       this.active.delete(run.runId);
-      this.record(run.runId, ending);
+      this.writes.end(run.runId, ending);
       if (host !== null && this.countOn(host) === 0) this.deps.onHostIdle(host);
       this.pump();
     });
-  }
-
-  private record(runId: string, ending: RunEnding): void {
-    try {
-      this.deps.onEnded(this.deps.journal.end(this.deps.workflow, runId, ending));
-    } catch (error) {
-      this.deps.events.error(
-        this.deps.workflow,
-        `run ${runId} could not be recorded ${ending.status}: ${(error as Error).message}`,
-      );
-    }
   }
 }

@@ -207,11 +207,42 @@ export function launchOf(overrides: Partial<RunLaunch> = {}): RunLaunch {
   };
 }
 
+/**
+ * A real run store whose writes fail as on a full disk while `full` is set (what the fault
+ * suite does for real with a small filesystem under data/).
+ */
+export class FillableRunStore extends RunStore {
+  full = false;
+  /** Writes refused so far. */
+  refused = 0;
+
+  override transition(...args: Parameters<RunStore["transition"]>): WorkflowRunRecord {
+    this.refuseWhenFull();
+    return super.transition(...args);
+  }
+
+  override setRounds(runId: string, rounds: number): void {
+    this.refuseWhenFull();
+    super.setRounds(runId, rounds);
+  }
+
+  override incrementResumes(runId: string): number {
+    this.refuseWhenFull();
+    return super.incrementResumes(runId);
+  }
+
+  private refuseWhenFull(): void {
+    if (!this.full) return;
+    this.refused++;
+    throw Object.assign(new Error("database or disk is full"), { code: "SQLITE_FULL" });
+  }
+}
+
 /** A real store on a temp workspace, a fake worker factory and a supervisor to test. */
 export class SupervisorHarness {
   readonly root = mkdtempSync(join(tmpdir(), "nerve-workflow-"));
   readonly logStore = LogStore.open(this.root);
-  readonly runStore = new RunStore(this.logStore.db);
+  readonly runStore = new FillableRunStore(this.logStore.db);
   readonly journal = new RunJournal(this.runStore, this.logStore, { now: () => Date.now() });
   readonly workers = new FakeWorkflowWorkers();
   readonly compiler = new FakeCompiler();

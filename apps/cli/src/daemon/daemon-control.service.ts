@@ -36,7 +36,8 @@ export class DaemonControlService {
   }
 
   /**
-   * Starts the daemon in the background and returns once it answers `health`. A running daemon
+   * Starts the daemon in the background and returns once it answers `health` and its pid file
+   * is written. A running daemon
    * is left as it is; a stale pid file or socket is cleaned up by the new daemon.
    */
   async start(root: string): Promise<StartOutcome> {
@@ -64,7 +65,11 @@ export class DaemonControlService {
     const deadline = Date.now() + START_TIMEOUT_MS;
     while (Date.now() < deadline) {
       const health = await this.health(root);
-      if (health) return { pid: health.pid, alreadyRunning: false };
+      // The socket answers a moment before the pid file is written: wait for both, so that
+      // whoever reads the pid file next (`nerve daemon stop`, a supervisor) finds this daemon.
+      if (health && readPidFile(root) === health.pid) {
+        return { pid: health.pid, alreadyRunning: false };
+      }
       if (early.exit) break;
       await sleep(POLL_MS);
     }

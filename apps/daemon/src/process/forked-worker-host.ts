@@ -1,4 +1,4 @@
-import type { ChildProcess } from "node:child_process";
+import type { ChildProcess, Serializable } from "node:child_process";
 import type {
   ForkedWorkerListener,
   ForkedWorkerOptions,
@@ -8,7 +8,7 @@ import type {
 } from "./forked-worker.types.js";
 import { explainStderr, forEachLine } from "./output-lines.js";
 import { serializeError, type SerializedError } from "./serialized-error.js";
-import type { MessageEnvelope } from "./worker-messages.js";
+import { forEachMessage, MessageBatcher, type MessageEnvelope } from "./worker-messages.js";
 
 /** How many stderr lines are kept to explain a worker that dies before it is ready. */
 const STDERR_TAIL = 30;
@@ -40,6 +40,13 @@ export abstract class ForkedWorkerHost<TParentMessage extends MessageEnvelope, T
   private stopTimers: NodeJS.Timeout[] = [];
   private exitInfo: TExit | null = null;
   private readonly exitWaiters: ((info: TExit) => void)[] = [];
+  /** What is sent during one turn of the event loop leaves as one message. */
+  private readonly outbox = new MessageBatcher<unknown>((message) => {
+    const child = this.child;
+    if (child === null || !child.connected) return;
+    // A closed channel means the process is exiting; `exit` settles whatever was in flight.
+    child.send(message as Serializable, () => undefined);
+  });
 
   protected constructor(
     private readonly forking: ForkedWorkerOptions & { listener: ForkedWorkerListener<TExit> },
@@ -102,7 +109,7 @@ export abstract class ForkedWorkerHost<TParentMessage extends MessageEnvelope, T
       return promise;
     }
     this.child = child;
-    child.on("message", (message: unknown) => this.receive(message));
+    child.on("message", (message: unknown) => forEachMessage(message, (one) => this.receive(one)));
     child.on("exit", (code, signal) => this.onExit(code, signal));
     child.on("error", (error) => {
       // A process that could not be spawned never emits `exit`; other errors (a failed send)
@@ -181,11 +188,9 @@ export abstract class ForkedWorkerHost<TParentMessage extends MessageEnvelope, T
     }
   }
 
+  /** Sends `message` at the end of this turn, with whatever else is sent meanwhile. */
   protected send(message: TParentMessage): void {
-    const child = this.child;
-    if (child === null || !child.connected) return;
-    // A closed channel means the process is exiting; `exit` settles whatever was in flight.
-    child.send(message, () => undefined);
+    this.outbox.push(message);
   }
 
   private rejectStart(reason: string, reportedByWorker: boolean): void {

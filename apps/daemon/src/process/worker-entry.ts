@@ -1,7 +1,7 @@
 // The bootstrap shared by the entry files of worker processes. Workers import it: keep its
 // runtime free of imports.
 import type { SerializedError } from "./serialized-error.js";
-import type { SendToDaemon } from "./worker-messages.js";
+import { forEachMessage, MessageBatcher, type SendToDaemon } from "./worker-messages.js";
 
 /** How long a fatal report may take to reach the daemon before the worker exits anyway. */
 const FATAL_REPORT_MS = 1_000;
@@ -45,13 +45,22 @@ export function runWorkerEntry<TParentMessage, TWorkerMessage>(
     process.exit(2);
   }
 
+  // A closed channel means the daemon is gone; `disconnect` below ends the process.
+  const outbox = new MessageBatcher<unknown>((message) => {
+    if (process.connected) process.send?.(message, undefined, {}, () => undefined);
+  });
   const send: SendToDaemon<TWorkerMessage> = (message, done) => {
-    if (!process.connected) {
-      done?.();
+    if (done === undefined) {
+      outbox.push(message);
       return;
     }
-    // A closed channel means the daemon is gone; `disconnect` below ends the process.
-    process.send?.(message, undefined, {}, () => done?.());
+    // Whoever waits for the message to leave (a fatal report) gets it sent now, after the rest.
+    outbox.flush();
+    if (!process.connected) {
+      done();
+      return;
+    }
+    process.send?.(message, undefined, {}, () => done());
   };
 
   const worker = entry.create(send);
@@ -60,6 +69,7 @@ export function runWorkerEntry<TParentMessage, TWorkerMessage>(
   const exit = (code: number): never => {
     exiting = true;
     worker.close("the worker is exiting");
+    outbox.flush();
     process.exit(code);
   };
 
@@ -73,7 +83,8 @@ export function runWorkerEntry<TParentMessage, TWorkerMessage>(
     });
   };
 
-  process.on("message", (message: unknown) => {
+  process.on("message", (received: unknown) => forEachMessage(received, handle));
+  function handle(message: unknown): void {
     if (!entry.isParentMessage(message)) {
       fatal(
         new Error(`${entry.name}: unknown message from the daemon: ${JSON.stringify(message)}`),
@@ -86,7 +97,7 @@ export function runWorkerEntry<TParentMessage, TWorkerMessage>(
       },
       (error: unknown) => fatal(error),
     );
-  });
+  }
   process.on("uncaughtException", fatal);
   process.on("unhandledRejection", fatal);
   // The daemon owns this process: Ctrl-C in a terminal reaches the whole process group, and the

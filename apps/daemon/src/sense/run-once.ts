@@ -71,7 +71,7 @@ export async function runSenseOnce(
       sense.name,
       { kind: "manual", signals: [] },
       db,
-      controller.signal,
+      controller,
       shared,
       sink,
     );

@@ -57,7 +57,7 @@ export class SignalBus {
    */
   publish(signal: Signal, payloadJson?: string): Promise<void> {
     return this.logStore
-      .appendDurable({
+      .appendCommitted({
         ts: signal.ts,
         source: `sense:${signal.sense}`,
         type: "signal",

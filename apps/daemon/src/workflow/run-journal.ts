@@ -202,14 +202,12 @@ export class RunJournal {
   }
 
   private commit(workflow: string, runId: string, message: ThreadMessage): Promise<void> {
-    return this.log
-      .appendDurable({
-        source: `workflow:${workflow}`,
-        type: WORKFLOW_MESSAGE_TYPE,
-        refId: runId,
-        payload: message,
-      })
-      .then(() => undefined);
+    return this.log.appendCommitted({
+      source: `workflow:${workflow}`,
+      type: WORKFLOW_MESSAGE_TYPE,
+      refId: runId,
+      payload: message,
+    });
   }
 
   private row(workflow: string, type: LogType, runId: string, payload: unknown): void {

@@ -89,6 +89,17 @@ describe(LogStore.name, () => {
       expect(row.payload).toEqual({ kind: "start", prompt: "go" });
     });
 
+    it("resolves appendCommitted only once its row is readable from another connection", async () => {
+      const seen: number[] = [];
+      const committed = store
+        .appendCommitted({ source: "sense:disk", type: "signal", refId: "sig-1" })
+        .then(() => seen.push(countFromOther()));
+      // Not yet: the commit comes on the next turn of the event loop.
+      expect(countFromOther()).toBe(0);
+      await committed;
+      expect(seen).toEqual([1]);
+    });
+
     it("gives rows appended durably in one tick consecutive ids in one commit", async () => {
       store.append({ source: "daemon", type: "before" });
       const [a, b] = await Promise.all([

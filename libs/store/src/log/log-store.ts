@@ -29,8 +29,9 @@ export interface LogStoreOptions {
 
 interface Waiter {
   index: number;
-  row: LogRow;
-  resolve: (row: LogRow) => void;
+  /** The row as committed, its id filled in; null when the caller only waits for the commit. */
+  row: LogRow | null;
+  resolve: (row: LogRow | null) => void;
   reject: (error: Error) => void;
 }
 
@@ -110,7 +111,8 @@ export class LogStore implements LogReader {
           buffer[k + 4],
         );
         if (i === next) {
-          waiters[w].row.id = Number(info.lastInsertRowid);
+          const row = waiters[w].row;
+          if (row !== null) row.id = Number(info.lastInsertRowid);
           w += 1;
           next = w < waiters.length ? waiters[w].index : -1;
         }
@@ -162,7 +164,7 @@ export class LogStore implements LogReader {
    * durable, share that commit. While commits fail, the promise waits for the retry.
    */
   appendDurable<P>(row: NewLogRow<P>): Promise<LogRow<P>> {
-    return new Promise<LogRow>((resolve, reject) => {
+    return new Promise<LogRow | null>((resolve, reject) => {
       const payload =
         row.payload instanceof JsonText ? (JSON.parse(row.payload.text) as unknown) : row.payload;
       const ts = this.enqueue(row);
@@ -174,11 +176,19 @@ export class LogStore implements LogReader {
         refId: row.refId ?? null,
         payload: payload ?? null,
       };
-      this.waiters.push({ index: this.pending - 1, row: stored, resolve, reject });
-      if (this.immediate === null && this.retryTimer === null) {
-        this.immediate = setImmediate(this.onTimer);
-      }
+      this.await({ index: this.pending - 1, row: stored, resolve, reject });
     }) as Promise<LogRow<P>>;
+  }
+
+  /**
+   * {@link appendDurable} for a caller that only waits for the commit: resolves once the row is
+   * committed, without building the row back (a signal, a workflow message).
+   */
+  appendCommitted(row: NewLogRow): Promise<void> {
+    return new Promise<unknown>((resolve, reject) => {
+      this.enqueue(row);
+      this.await({ index: this.pending - 1, row: null, resolve, reject });
+    }) as Promise<void>;
   }
 
   /**
@@ -269,6 +279,13 @@ export class LogStore implements LogReader {
     this.buffer.push(ts, source, type, refId, text);
     this.pending += 1;
     return ts;
+  }
+
+  private await(waiter: Waiter): void {
+    this.waiters.push(waiter);
+    if (this.immediate === null && this.retryTimer === null) {
+      this.immediate = setImmediate(this.onTimer);
+    }
   }
 
   private readonly onTimer = (): void => {

@@ -78,7 +78,7 @@ export function createSenseContext(
   name: string,
   trigger: SenseTrigger,
   db: Database,
-  signal: AbortSignal,
+  abort: { readonly signal: AbortSignal },
   shared: SharedResources,
   sink: LogSink,
 ): SenseContext {
@@ -89,9 +89,36 @@ export function createSenseContext(
     peer: (peerName: string) => shared.peer(peerName),
     log: shared.log,
     blobs: shared.blobs,
-    signal,
+    // Read when the compute asks for it: most computes never do (see LazyAbort).
+    get signal() {
+      return abort.signal;
+    },
     logger: createLogger(name, sink),
   };
+}
+
+/**
+ * The abort of one compute, whose AbortController is made only when the compute reads
+ * `ctx.signal` (a controller and its signal cost about a microsecond, on every compute). An abort
+ * that came first is kept: the signal is then born aborted, with its reason.
+ */
+export class LazyAbort {
+  private controller: AbortController | null = null;
+  private aborted: { reason: unknown } | null = null;
+
+  get signal(): AbortSignal {
+    if (this.controller === null) {
+      this.controller = new AbortController();
+      if (this.aborted !== null) this.controller.abort(this.aborted.reason);
+    }
+    return this.controller.signal;
+  }
+
+  abort(reason: unknown): void {
+    if (this.aborted !== null) return;
+    this.aborted = { reason };
+    this.controller?.abort(reason);
+  }
 }
 
 function createLogger(sense: string, sink: LogSink): Logger {

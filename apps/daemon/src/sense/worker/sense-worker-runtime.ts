@@ -14,7 +14,7 @@ import {
   SenseNotLoadedError,
   SenseResultError,
 } from "../errors/sense-runtime.error.js";
-import { createSenseContext, SharedResources } from "./sense-context.js";
+import { createSenseContext, LazyAbort, SharedResources } from "./sense-context.js";
 import {
   ParentCommand,
   serializeError,
@@ -52,7 +52,7 @@ export class SenseWorker {
   private readonly senses = new Map<string, LoadedSense>();
   private readonly failures = new Map<string, string>();
   private readonly modules = new Map<string, Promise<Record<string, unknown>>>();
-  private readonly inFlight = new Map<number, AbortController>();
+  private readonly inFlight = new Map<number, LazyAbort>();
 
   constructor(private readonly send: SendMessage) {}
 
@@ -193,7 +193,7 @@ export class SenseWorker {
       this.fail(requestId, new SenseNotLoadedError(name, this.group, reason));
       return;
     }
-    const controller = new AbortController();
+    const controller = new LazyAbort();
     this.inFlight.set(requestId, controller);
     let value: unknown;
     try {
@@ -201,7 +201,7 @@ export class SenseWorker {
         name,
         trigger,
         this.database(name, sense),
-        controller.signal,
+        controller,
         this.shared,
         (s, level, message) =>
           this.send({ cmd: WorkerCommand.Log, value: { sense: s, level, message } }),

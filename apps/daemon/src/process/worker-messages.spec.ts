@@ -42,6 +42,31 @@ describe(MessageBatcher.name, () => {
     expect(written[1]).toEqual({ cmd: "result", n: MAX_BATCH });
   });
 
+  it("sends the first task's messages at once, and what later tasks of the iteration send together", async () => {
+    const written: unknown[] = [];
+    const batcher = new MessageBatcher((m) => written.push(m));
+    // Timers due together run as separate tasks in one iteration, like a thousand intervals.
+    await new Promise<void>((resolve) => {
+      setTimeout(() => batcher.push({ cmd: "a" }), 0);
+      setTimeout(() => batcher.push({ cmd: "b" }), 0);
+      setTimeout(() => {
+        batcher.push({ cmd: "c" });
+        expect(written).toEqual([{ cmd: "a" }]);
+        resolve();
+      }, 0);
+    });
+    await tick();
+    expect(written).toEqual([
+      { cmd: "a" },
+      { cmd: BATCH_COMMAND, value: [{ cmd: "b" }, { cmd: "c" }] },
+    ]);
+    // The next iteration starts afresh: a lone message leaves at the end of its task.
+    batcher.push({ cmd: "d" });
+    await Promise.resolve();
+    await new Promise((resolve) => process.nextTick(resolve));
+    expect(written.at(-1)).toEqual({ cmd: "d" });
+  });
+
   it("writes what is queued on flush, and nothing twice", async () => {
     const written: unknown[] = [];
     const batcher = new MessageBatcher((m) => written.push(m));

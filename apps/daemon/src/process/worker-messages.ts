@@ -62,20 +62,26 @@ export function forEachMessage(message: unknown, handle: (message: unknown) => v
 export const MAX_BATCH = 16;
 
 /**
- * Collects the messages sent during one turn of the event loop and hands them to `write` at its
- * end (`process.nextTick`, after the microtasks: what a burst of settled promises sends goes
- * together), or as soon as {@link MAX_BATCH} are waiting: a single message as it is, several as
- * one batch. Order is kept.
+ * Collects messages and hands them to `write` as one: a single message as it is, several as a
+ * batch, in order, at most {@link MAX_BATCH} (a full batch leaves at once).
+ *
+ * The first batch of a loop iteration leaves at the end of the task that queued it
+ * (`process.nextTick`, after its microtasks: what a burst of settled promises sends goes
+ * together, with no delay for a lone request). Later ones wait for the end of the iteration
+ * (`setImmediate`): timers that fire together — a thousand senses on the same interval — each
+ * run as a task of their own, and would otherwise send a message each.
  */
 export class MessageBatcher<TMessage> {
   private queue: TMessage[] = [];
   private scheduled = false;
+  /** A batch left at the end of a task in this loop iteration: later ones wait for its end. */
+  private wroteThisIteration = false;
 
   constructor(
     private readonly write: (message: TMessage | { cmd: string; value: TMessage[] }) => void,
   ) {}
 
-  /** Queues `message` for the end of this turn. */
+  /** Queues `message` for the end of this task, or of this loop iteration (see the class). */
   push(message: TMessage): void {
     this.queue.push(message);
     if (this.queue.length >= MAX_BATCH) {
@@ -84,7 +90,8 @@ export class MessageBatcher<TMessage> {
     }
     if (this.scheduled) return;
     this.scheduled = true;
-    process.nextTick(this.flush);
+    if (this.wroteThisIteration) setImmediate(this.flush);
+    else process.nextTick(this.flushTask);
   }
 
   /** Writes whatever is queued now (before a process exits, or a message that must go first). */
@@ -94,5 +101,16 @@ export class MessageBatcher<TMessage> {
     if (queue.length === 0) return;
     this.queue = [];
     this.write(queue.length === 1 ? queue[0] : { cmd: BATCH_COMMAND, value: queue });
+  };
+
+  private readonly flushTask = (): void => {
+    this.flush();
+    if (this.wroteThisIteration) return;
+    this.wroteThisIteration = true;
+    setImmediate(this.endIteration);
+  };
+
+  private readonly endIteration = (): void => {
+    this.wroteThisIteration = false;
   };
 }

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { nerve } from "../support/cli.js";
-import { logRows, startDaemon, stopDaemon, waitForRows } from "../support/daemon.js";
+import { childPids, logRows, startDaemon, stopDaemon, waitForRows } from "../support/daemon.js";
 import { makeWorkspace, waitFor } from "../support/workspace.js";
 
 let root: string;
@@ -239,6 +239,44 @@ describe("senses in a running daemon", () => {
       () =>
         logRows(root, { type: "signal" }).some((row) => (row.payload as { v: string }).v === "new"),
       "a signal from the new code",
+    );
+  });
+
+  it("lets esbuild's process go once its builds are done, and compiles again on a change", async () => {
+    ({ root, cleanup } = makeWorkspace({
+      "nerve.yaml": yaml([
+        "senses:",
+        "  ver: {}",
+        "reflexes:",
+        "  - kind: sense",
+        "    sense: ver",
+        "    interval: 100ms",
+      ]),
+      "senses/ver/compute.ts": 'export const compute = () => ({ v: "old" });\n',
+    }));
+    const pid = await startDaemon(root);
+    const esbuildOf = (): number[] =>
+      childPids(pid).filter((child) => {
+        try {
+          return readFileSync(`/proc/${child}/cmdline`, "utf8").includes("esbuild");
+        } catch {
+          return false;
+        }
+      });
+    await waitFor(() => esbuildOf().length === 0, "esbuild's service process to stop", 15_000);
+    writeFileSync(
+      join(root, "senses/ver/compute.ts"),
+      'export const compute = () => ({ v: "new" });\n',
+    );
+    await waitFor(
+      () =>
+        logRows(root, { type: "signal" }).some((row) => (row.payload as { v: string }).v === "new"),
+      "a signal from the recompiled code",
+    );
+    await waitFor(
+      () => esbuildOf().length === 0,
+      "esbuild's service process to stop again",
+      15_000,
     );
   });
 

@@ -10,7 +10,7 @@ import {
   type BuildManifest,
 } from "../process/build-manifest.js";
 import type { CompileProblem } from "../process/compile-problem.js";
-import { REQUIRE_BANNER } from "../process/esbuild-compiler.js";
+import { REQUIRE_BANNER, withEsbuild } from "../process/esbuild-compiler.js";
 import { ModuleCompileError } from "./errors/module.error.js";
 import { loadTypeScript, typescriptDecorators } from "./typescript-plugin.js";
 
@@ -70,24 +70,26 @@ export class ModuleCompiler {
     const entry = join(this.root, file);
     let result;
     try {
-      result = await build({
-        absWorkingDir: this.root,
-        entryPoints: [entry],
-        outfile: `${base}.mjs`,
-        bundle: true,
-        packages: "external",
-        platform: "node",
-        format: "esm",
-        target: "node20",
-        // Class names show in Nest's messages; bundling would otherwise rename some (`Foo2`).
-        keepNames: true,
-        sourcemap: "inline",
-        banner: { js: REQUIRE_BANNER },
-        metafile: true,
-        write: false,
-        logLevel: "silent",
-        plugins: [typescriptDecorators(ts)],
-      });
+      result = await withEsbuild(() =>
+        build({
+          absWorkingDir: this.root,
+          entryPoints: [entry],
+          outfile: `${base}.mjs`,
+          bundle: true,
+          packages: "external",
+          platform: "node",
+          format: "esm",
+          target: "node20",
+          // Class names show in Nest's messages; bundling would otherwise rename some (`Foo2`).
+          keepNames: true,
+          sourcemap: "inline",
+          banner: { js: REQUIRE_BANNER },
+          metafile: true,
+          write: false,
+          logLevel: "silent",
+          plugins: [typescriptDecorators(ts)],
+        }),
+      );
     } catch (error) {
       const failure = error as Partial<BuildFailure>;
       if (!Array.isArray(failure.errors)) {

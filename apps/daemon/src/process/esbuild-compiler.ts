@@ -115,7 +115,7 @@ export class EsbuildCompiler {
   /** Waits for the builds in flight and stops esbuild's service process (restarted on demand). */
   async stop(): Promise<void> {
     await Promise.allSettled(this.building.values());
-    await stop();
+    await stopEsbuild();
   }
 
   private async buildInto(
@@ -124,12 +124,9 @@ export class EsbuildCompiler {
     entry: string,
     options: Omit<BuildOptions, keyof typeof COMMON_OPTIONS | "absWorkingDir" | "outfile">,
   ): Promise<void> {
-    const result = await build({
-      ...COMMON_OPTIONS,
-      ...options,
-      absWorkingDir: this.root,
-      outfile: output,
-    });
+    const result = await withEsbuild(() =>
+      build({ ...COMMON_OPTIONS, ...options, absWorkingDir: this.root, outfile: output }),
+    );
     writeAtomically(output, result.outputFiles[0].contents);
     const inputs = Object.keys(result.metafile.inputs);
     writeAtomically(manifestFile, JSON.stringify(manifestOf(this.root, this.key, entry, inputs)));
@@ -148,4 +145,48 @@ function nativePackagesFrom(from: string): Plugin {
       }));
     },
   };
+}
+
+/**
+ * How long esbuild's service process may sit idle before it is stopped. It is a process of its
+ * own (~20 MiB) that esbuild starts on the first build and keeps for the next; a daemon builds at
+ * start and on hot reload only, so it goes once those builds are done, and the next build starts
+ * it again.
+ */
+export const ESBUILD_IDLE_STOP_MS = 2_000;
+
+let active = 0;
+let idleTimer: NodeJS.Timeout | null = null;
+let stopping: Promise<void> | null = null;
+
+/**
+ * Runs an esbuild call (every one in the daemon goes through here): none starts while the
+ * service stops, and the service stops {@link ESBUILD_IDLE_STOP_MS} after the last one ended.
+ */
+export async function withEsbuild<T>(work: () => Promise<T>): Promise<T> {
+  if (stopping !== null) await stopping;
+  active += 1;
+  if (idleTimer !== null) clearTimeout(idleTimer);
+  idleTimer = null;
+  try {
+    return await work();
+  } finally {
+    active -= 1;
+    if (active === 0) {
+      idleTimer = setTimeout(() => void stopEsbuild(), ESBUILD_IDLE_STOP_MS);
+      // An idle service must not keep a process alive that has nothing else to do.
+      idleTimer.unref();
+    }
+  }
+}
+
+/** Stops esbuild's service process unless a build runs. */
+function stopEsbuild(): Promise<void> {
+  if (idleTimer !== null) clearTimeout(idleTimer);
+  idleTimer = null;
+  if (active > 0) return Promise.resolve();
+  stopping ??= stop().finally(() => {
+    stopping = null;
+  });
+  return stopping;
 }

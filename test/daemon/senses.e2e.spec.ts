@@ -17,6 +17,28 @@ function yaml(lines: string[]): string {
   return `${lines.join("\n")}\n`;
 }
 
+/** A workspace whose sense `ver` signals `{ v: version }` every 100 ms. */
+function versionedSense(version: string): Record<string, string> {
+  return {
+    "nerve.yaml": yaml([
+      "senses:",
+      "  ver: {}",
+      "reflexes:",
+      "  - kind: sense",
+      "    sense: ver",
+      "    interval: 100ms",
+    ]),
+    "senses/ver/compute.ts": `export const compute = () => ({ v: "${version}" });\n`,
+  };
+}
+
+/** Whether a signal of `ver` came from version `version` of its code. */
+function signalled(version: string): boolean {
+  return logRows(root, { type: "signal" }).some(
+    (row) => (row.payload as { v: string }).v === version,
+  );
+}
+
 async function health(): Promise<{
   pid: number;
   groups: { name: string; pid: number | null; disabled: boolean; restarts: number }[];
@@ -218,42 +240,18 @@ describe("senses in a running daemon", () => {
   });
 
   it("hot-reloads a sense file: the next compute runs the new code", async () => {
-    ({ root, cleanup } = makeWorkspace({
-      "nerve.yaml": yaml([
-        "senses:",
-        "  ver: {}",
-        "reflexes:",
-        "  - kind: sense",
-        "    sense: ver",
-        "    interval: 100ms",
-      ]),
-      "senses/ver/compute.ts": 'export const compute = () => ({ v: "old" });\n',
-    }));
+    ({ root, cleanup } = makeWorkspace(versionedSense("old")));
     await startDaemon(root);
     await waitForRows(root, { type: "signal" }, 1);
     writeFileSync(
       join(root, "senses/ver/compute.ts"),
-      'export const compute = () => ({ v: "new" });\n',
+      versionedSense("new")["senses/ver/compute.ts"],
     );
-    await waitFor(
-      () =>
-        logRows(root, { type: "signal" }).some((row) => (row.payload as { v: string }).v === "new"),
-      "a signal from the new code",
-    );
+    await waitFor(() => signalled("new"), "a signal from the new code");
   });
 
   it("lets esbuild's process go once its builds are done, and compiles again on a change", async () => {
-    ({ root, cleanup } = makeWorkspace({
-      "nerve.yaml": yaml([
-        "senses:",
-        "  ver: {}",
-        "reflexes:",
-        "  - kind: sense",
-        "    sense: ver",
-        "    interval: 100ms",
-      ]),
-      "senses/ver/compute.ts": 'export const compute = () => ({ v: "old" });\n',
-    }));
+    ({ root, cleanup } = makeWorkspace(versionedSense("old")));
     const pid = await startDaemon(root);
     const esbuildOf = (): number[] =>
       childPids(pid).filter((child) => {
@@ -266,13 +264,9 @@ describe("senses in a running daemon", () => {
     await waitFor(() => esbuildOf().length === 0, "esbuild's service process to stop", 15_000);
     writeFileSync(
       join(root, "senses/ver/compute.ts"),
-      'export const compute = () => ({ v: "new" });\n',
+      versionedSense("new")["senses/ver/compute.ts"],
     );
-    await waitFor(
-      () =>
-        logRows(root, { type: "signal" }).some((row) => (row.payload as { v: string }).v === "new"),
-      "a signal from the recompiled code",
-    );
+    await waitFor(() => signalled("new"), "a signal from the recompiled code");
     await waitFor(
       () => esbuildOf().length === 0,
       "esbuild's service process to stop again",

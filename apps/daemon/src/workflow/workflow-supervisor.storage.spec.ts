@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
+  type FakeWorkflowWorker,
   launchOf,
   SupervisorHarness,
   workflowConfig,
@@ -15,13 +16,23 @@ afterEach(async () => {
   await h.close();
 });
 
+/** A supervisor with one run dispatched to its worker. */
+async function runningOne(): Promise<{
+  supervisor: WorkflowSupervisor;
+  runId: string;
+  worker: FakeWorkflowWorker;
+}> {
+  const supervisor = h.supervisor();
+  await supervisor.start();
+  const { runId } = await supervisor.launch(launchOf());
+  const worker = h.workers.last;
+  await expect.poll(() => worker.runs.length).toBe(1);
+  return { supervisor, runId, worker };
+}
+
 describe(`${WorkflowSupervisor.name} while the store cannot be written`, () => {
   it("acks committed rounds, holds the run's end, and records both once the store can be written", async () => {
-    const supervisor = h.supervisor();
-    await supervisor.start();
-    const { runId } = await supervisor.launch(launchOf());
-    const worker = h.workers.last;
-    await expect.poll(() => worker.runs.length).toBe(1);
+    const { runId, worker } = await runningOne();
 
     h.runStore.full = true;
     // The message itself is durable (the log commits), so the round is acked.
@@ -71,11 +82,7 @@ describe(`${WorkflowSupervisor.name} while the store cannot be written`, () => {
   });
 
   it("resumes a run whose worker died once its resume can be counted", async () => {
-    const supervisor = h.supervisor();
-    await supervisor.start();
-    const { runId } = await supervisor.launch(launchOf());
-    const first = h.workers.last;
-    await expect.poll(() => first.runs.length).toBe(1);
+    const { runId, worker: first } = await runningOne();
     await first.round(runId, 1);
 
     h.runStore.full = true;
@@ -92,11 +99,7 @@ describe(`${WorkflowSupervisor.name} while the store cannot be written`, () => {
   });
 
   it("says at shutdown which writes it could not make, and leaves the run for the next start", async () => {
-    const supervisor = h.supervisor();
-    await supervisor.start();
-    const { runId } = await supervisor.launch(launchOf());
-    const worker = h.workers.last;
-    await expect.poll(() => worker.runs.length).toBe(1);
+    const { supervisor, runId, worker } = await runningOne();
 
     h.runStore.full = true;
     worker.end(runId, { status: "completed", endReason: "end", rounds: 0 });

@@ -2,7 +2,8 @@ import type { RoleMessage } from "@nerve/core";
 import type { WorkflowRunRecord } from "@nerve/store";
 import { type ActiveRun, DROP_MESSAGES, newActive, type QueuedRun, quiet } from "./active-run.js";
 import { admit, type AdmissionPolicy, type Availability } from "./admission.js";
-import type { RunContinuation, RunEnding, RunJournal, RunLaunch } from "./run-journal.js";
+import type { RunEnding, RunJournal, RunLaunch } from "./run-journal.js";
+import { RunDispatcher } from "./run-dispatcher.js";
 import { RunWrites } from "./run-writes.js";
 import type { LaunchResult } from "./workflow-launcher.js";
 import type { WorkflowWorkerHandle } from "./workflow-host.types.js";
@@ -42,6 +43,7 @@ export class WorkflowRuns {
   private queue: QueuedRun[] = [];
   /** Run-state writes, held and retried while the store cannot be written (a full disk). */
   private readonly writes: RunWrites;
+  private readonly dispatcher: RunDispatcher;
 
   constructor(
     private policy: AdmissionPolicy,
@@ -54,6 +56,7 @@ export class WorkflowRuns {
       (record) => deps.onEnded(record),
       () => this.dispatchWaiting(),
     );
+    this.dispatcher = new RunDispatcher(this.active, deps, this.writes);
   }
 
   get activeCount(): number {
@@ -103,7 +106,7 @@ export class WorkflowRuns {
       case "started":
         this.active.set(runId, newActive(runId, created.start, quiet(committed)));
         await committed;
-        this.dispatch(runId);
+        this.dispatcher.dispatch(runId);
         break;
       case "queued":
         this.queue.push({ runId, start: created.start });
@@ -144,7 +147,7 @@ export class WorkflowRuns {
 
   /** Sends every waiting run to the ready worker, then fills free slots from the queue. */
   dispatchWaiting(): void {
-    for (const runId of [...this.active.keys()]) this.dispatch(runId);
+    for (const runId of [...this.active.keys()]) this.dispatcher.dispatch(runId);
     this.pump();
   }
 
@@ -176,7 +179,7 @@ export class WorkflowRuns {
     this.queue.shift();
     // A run queued by a previous daemon has no start in memory: it is read back from the store.
     this.active.set(next.runId, newActive(next.runId, next.start, Promise.resolve()));
-    this.dispatch(next.runId);
+    this.dispatcher.dispatch(next.runId);
   }
 
   /** A worker asks to commit a round: commit it durably, then ack. */
@@ -315,63 +318,6 @@ export class WorkflowRuns {
 
   private runsOn(host: WorkflowWorkerHandle): ActiveRun[] {
     return [...this.active.values()].filter((run) => run.host === host && !run.ending);
-  }
-
-  private dispatch(runId: string): void {
-    const run = this.active.get(runId);
-    if (run === undefined || run.host !== null || run.ending || run.dispatching) return;
-    if (this.deps.readyHost() === null) return;
-    run.dispatching = true;
-    // Whatever the run committed must be durable before a worker reads or continues it.
-    void run.committed.then(() => {
-      run.dispatching = false;
-      const host = this.deps.readyHost();
-      if (host === null || run.host !== null || run.ending || !this.active.has(runId)) return;
-      const { start } = run;
-      if (run.resume === null && start !== null) {
-        run.host = host;
-        run.start = null;
-        host.run(runId, [start]);
-        return;
-      }
-      this.writes.write(
-        `continue:${runId}`,
-        `the continuation of run ${runId}`,
-        `run ${runId} could not be read back to continue`,
-        () => this.continueFromStore(run),
-      );
-    });
-  }
-
-  /**
-   * Sends a run that must be read back from the store (resumed, or queued by a previous daemon)
-   * to the ready worker.
-   */
-  private continueFromStore(run: ActiveRun): void {
-    const host = this.deps.readyHost();
-    if (host === null || run.host !== null || run.ending || !this.active.has(run.runId)) return;
-    const { workflow, journal } = this.deps;
-    const record = journal.get(run.runId);
-    if (record === null || record.status !== "started") {
-      this.active.delete(run.runId);
-      return;
-    }
-    let thread: RunContinuation;
-    if (run.resume === null) {
-      thread = journal.threadOf(workflow, record);
-    } else {
-      const resumed = journal.resume(workflow, record, run.resume);
-      run.resumes = resumed.resumes;
-      thread = resumed;
-    }
-    if (thread.rounds !== record.rounds) this.writes.rounds(run.runId, thread.rounds);
-    run.host = host;
-    run.rounds = thread.rounds;
-    run.resume = null;
-    run.committed = quiet(thread.committed);
-    void run.committed.then(() => {
-      if (run.host === host && !run.ending) host.run(run.runId, thread.messages);
-    });
   }
 
   /** Records a run's end, frees its slot and starts the next queued run. */

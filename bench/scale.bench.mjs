@@ -23,7 +23,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { percentile } from "./lib/measure.mjs";
-import { cpuSeconds, treeCpuSeconds } from "./lib/proc.mjs";
+import { cpuSeconds, treeCpuByPid, treeCpuDelta } from "./lib/proc.mjs";
 import { makeWorkspace, nerveYaml, writeFiles } from "./lib/workspace.mjs";
 
 export const figures = ["scale.idle-cpu", "scale.tick-lateness.p99"];
@@ -100,11 +100,11 @@ async function startHost(root) {
 
 /** % of one core used by the daemon's process tree over `windowMs`. */
 async function cpuPercent(pid, windowMs) {
-  const before = { tree: treeCpuSeconds(pid), daemon: cpuSeconds(pid) };
+  const before = { tree: treeCpuByPid(pid), daemon: cpuSeconds(pid) };
   const start = performance.now();
   await sleep(windowMs);
   const seconds = (performance.now() - start) / 1_000;
-  const tree = ((treeCpuSeconds(pid) - before.tree) / seconds) * 100;
+  const tree = (treeCpuDelta(before.tree, treeCpuByPid(pid)) / seconds) * 100;
   const daemon = ((cpuSeconds(pid) - before.daemon) / seconds) * 100;
   return { tree, daemon };
 }

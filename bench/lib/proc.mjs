@@ -83,9 +83,21 @@ export function treePssMiB(pid) {
   return { mib: total, processes: pids.length };
 }
 
-/** CPU seconds of `pid` and all its live descendants. */
-export function treeCpuSeconds(pid) {
-  return [pid, ...descendants(pid)].reduce((sum, p) => sum + cpuSeconds(p), 0);
+/** CPU seconds of `pid` and of each of its live descendants, by pid. */
+export function treeCpuByPid(pid) {
+  return new Map([pid, ...descendants(pid)].map((p) => [p, cpuSeconds(p)]));
+}
+
+/**
+ * CPU seconds the tree used between two {@link treeCpuByPid} samples: each process alive at the
+ * end counts what it used since the first sample (all of it if it started since). A process
+ * that exited in between (esbuild's service, stopped once idle) drops out of both sides rather
+ * than making the sum fall.
+ */
+export function treeCpuDelta(before, after) {
+  let seconds = 0;
+  for (const [p, used] of after) seconds += used - (before.get(p) ?? 0);
+  return seconds;
 }
 
 /** What a process of a tree is, from its command line: `rootName` for `rootPid`, else its script. */

@@ -46,7 +46,7 @@ export class NerveModule {
         EventEmitterModule.forRoot({ wildcard: true, delimiter: "." }),
         ScheduleModule.forRoot(),
         KernelModule.forRoot(options),
-        StoreModule.forRoot({ root: options.root }),
+        StoreModule.forRoot({ root: options.root, checkpointThread: true }),
         SenseModule,
         ReflexModule,
         WorkflowModule,

@@ -9,6 +9,7 @@ export * from "./archive.js";
 export * from "./blobs.js";
 export * from "./sense-db.js";
 export { LogStore, type LogStoreOptions } from "./log/log-store.js";
+export { WalCheckpointer, type WalCheckpointerOptions } from "./log/wal-checkpointer.js";
 export { RunStore, type NewRun, type TransitionOptions } from "./runs/run-store.js";
 export { StoreModule, STORE_OPTIONS, type StoreModuleOptions } from "./nest/store.module.js";
 export {

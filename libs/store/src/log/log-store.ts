@@ -25,6 +25,8 @@ export interface LogStoreOptions {
   onError?: (error: LogCommitError) => void;
   /** The clock for rows without `ts`. Default `Date.now`. */
   now?: () => number;
+  /** Called after each commit (the daemon wakes its WAL checkpoint thread with it). */
+  onCommit?: () => void;
 }
 
 interface Waiter {
@@ -71,6 +73,7 @@ export class LogStore implements LogReader {
   private readonly retryMaxMs: number;
   private readonly onError: (error: LogCommitError) => void;
   private readonly now: () => number;
+  private readonly onCommit: (() => void) | undefined;
   private buffer: (string | number | null)[] = [];
   private pending = 0;
   private waiters: Waiter[] = [];
@@ -96,6 +99,7 @@ export class LogStore implements LogReader {
     this.retryMaxMs = options.retryMaxMs ?? 2_000;
     this.onError = options.onError ?? ((error) => process.emitWarning(error));
     this.now = options.now ?? Date.now;
+    this.onCommit = options.onCommit;
     this.reader = new StoreReader(db);
     this.insert = db.prepare(INSERT_SQL);
     this.insertBatch = db.transaction((buffer: unknown[], rows: number, waiters: Waiter[]) => {
@@ -330,6 +334,7 @@ export class LogStore implements LogReader {
     // A flush may have succeeded during a backoff: go back to the normal timer at once.
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
     this.retryTimer = null;
+    this.onCommit?.();
     for (const waiter of waiters) waiter.resolve(waiter.row);
     return "committed";
   }

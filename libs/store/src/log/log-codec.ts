@@ -1,6 +1,7 @@
 import type { LogQuery, LogRow } from "@nerve/core";
 import { LogPayloadError } from "../errors/log.error.js";
 import { InvalidQueryError } from "../errors/store.error.js";
+import { SIGNAL_TYPE, TYPE_INDEX_WHERE } from "./schema.js";
 
 /**
  * A payload that is already JSON text. `append({ ..., payload: new JsonText(text) })` stores
@@ -119,6 +120,9 @@ export function logFilter(q: LogQuery): SqlFilter {
   if (q.type !== undefined) {
     clauses.push("type = ?");
     params.push(q.type);
+    // Implies the partial type index's condition, so SQLite uses it (it cannot see that from
+    // the bound value). Signals are found through the time index.
+    if (q.type !== SIGNAL_TYPE) clauses.push(TYPE_INDEX_WHERE);
   }
   if (q.refId !== undefined) {
     clauses.push("ref_id = ?");

@@ -53,15 +53,8 @@ export class StoreReader implements LogReader {
    */
   query(q: LogQuery = {}): LogRow[] {
     checkLogQuery(q);
-    const { where, params } = logFilter(q);
-    const dir = q.order === "asc" ? "ASC" : "DESC";
-    const sql = `SELECT ${LOG_COLUMNS} FROM log${where} ORDER BY ts ${dir}, id ${dir} LIMIT ? OFFSET ?`;
-    const rows = this.prepare(sql).all(
-      ...params,
-      q.limit ?? DEFAULT_LOG_QUERY_LIMIT,
-      q.offset ?? 0,
-    ) as StoredLogRow[];
-    return rows.map(toLogRow);
+    const { sql, params } = logQuerySql(q);
+    return (this.prepare(sql).all(...params) as StoredLogRow[]).map(toLogRow);
   }
 
   /** How many rows match the filters (`limit`, `offset` and `order` ignored). */
@@ -157,6 +150,16 @@ export class StoreReader implements LogReader {
     ) as { n: number };
     return row.n;
   }
+}
+
+/** The SELECT that {@link StoreReader.query} runs for `q`, with its parameters. */
+export function logQuerySql(q: LogQuery): { sql: string; params: (string | number)[] } {
+  const { where, params } = logFilter(q);
+  const dir = q.order === "asc" ? "ASC" : "DESC";
+  return {
+    sql: `SELECT ${LOG_COLUMNS} FROM log${where} ORDER BY ts ${dir}, id ${dir} LIMIT ? OFFSET ?`,
+    params: [...params, q.limit ?? DEFAULT_LOG_QUERY_LIMIT, q.offset ?? 0],
+  };
 }
 
 function runFilter(q: RunListQuery): SqlFilter {

@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from "typeorm";
+import { TYPE_INDEX_WHERE } from "../../log/schema.js";
 
 /**
  * A row of the immutable log (`log`). The table refuses UPDATE, and DELETE outside the
@@ -6,7 +7,8 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from "typeorm";
  */
 @Entity({ name: "log" })
 @Index("log_ts", ["ts"])
-@Index("log_type_ts", ["type", "ts"])
+// Partial: signal rows are not in it (see TYPE_INDEX_WHERE).
+@Index("log_type_ts", ["type", "ts"], { where: TYPE_INDEX_WHERE })
 @Index("log_ref_id", ["refId"])
 export class LogEntry {
   @PrimaryGeneratedColumn({ type: "integer" })

@@ -73,17 +73,17 @@ export class ComputeOutcomeHandler {
       );
     }
     const signal = this.bus.createSignal(sense, route.payload, causeId);
-    const delivered = Promise.resolve()
-      .then(() => this.bus.publish(signal, route.payloadJson))
-      .then(
-        () => null,
-        (error: unknown) => {
-          const failure = asError(error);
-          const message = `signal ${signal.id} could not be published: ${failure.message}`;
-          this.log.error(`sense:${sense}`, message, failure.stack);
-          return message;
-        },
-      );
+    // Published now, not a microtask later: a signal's row joins the next commit in the order
+    // the outcomes came in, and a busy daemon saves a few promise jobs per signal.
+    const delivered = publishing(() => this.bus.publish(signal, route.payloadJson)).then(
+      () => null,
+      (error: unknown) => {
+        const failure = asError(error);
+        const message = `signal ${signal.id} could not be published: ${failure.message}`;
+        this.log.error(`sense:${sense}`, message, failure.stack);
+        return message;
+      },
+    );
     return { signal, failure: null, followUp: delivered };
   }
 
@@ -201,4 +201,13 @@ export function executorFailure(
 
 function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
+}
+
+/** `publish()`'s promise, or a rejected one if it threw before returning one. */
+function publishing(publish: () => Promise<void>): Promise<void> {
+  try {
+    return publish();
+  } catch (error) {
+    return Promise.reject(asError(error));
+  }
 }

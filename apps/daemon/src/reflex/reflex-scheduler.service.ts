@@ -305,9 +305,10 @@ export class ReflexScheduler
       outcome = Promise.resolve(executorFailure(error, now, this.clock.now()));
     }
     // The executor promises never to reject; if it does, the compute still counts as failed.
-    const done = outcome
-      .catch((error: unknown) => executorFailure(error, now, this.clock.now()))
-      .then((result) => this.settle(slot, result, causeId));
+    const done = outcome.then(
+      (result) => this.settle(slot, result, causeId),
+      (error: unknown) => this.settle(slot, executorFailure(error, now, this.clock.now()), causeId),
+    );
     this.track(done);
   }
 

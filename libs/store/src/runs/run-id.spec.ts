@@ -18,4 +18,13 @@ describe(newRunId.name, () => {
     expect([...times].sort()).toEqual(times);
     for (const id of ids) expect(id).toMatch(UUID_V7);
   });
+
+  it("stamps each id with its own time when times go back and forth", () => {
+    const times = [5_000, 5_001, 5_000, 0xffff_ffff_ffff, 5_001];
+    const stamped = times.map((t) => {
+      const id = newRunId(t);
+      return parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
+    });
+    expect(stamped).toEqual(times);
+  });
 });

@@ -77,15 +77,22 @@ export class SharedResources {
 export function createSenseContext(
   name: string,
   trigger: SenseTrigger,
-  db: Database,
+  db: Database | (() => Database),
   abort: { readonly signal: AbortSignal },
   shared: SharedResources,
   sink: LogSink,
 ): SenseContext {
+  // `db` as a function: the worker checks that the file is still the one it opened (a stat)
+  // only for computes that use it. Its result is kept for the rest of the compute.
+  let database = typeof db === "function" ? null : db;
+  let logger: Logger | null = null;
   return {
     name,
     trigger,
-    db,
+    get db() {
+      database ??= (db as () => Database)();
+      return database;
+    },
     peer: (peerName: string) => shared.peer(peerName),
     log: shared.log,
     blobs: shared.blobs,
@@ -93,7 +100,10 @@ export function createSenseContext(
     get signal() {
       return abort.signal;
     },
-    logger: createLogger(name, sink),
+    get logger() {
+      logger ??= createLogger(name, sink);
+      return logger;
+    },
   };
 }
 

@@ -200,7 +200,7 @@ export class SenseWorker {
       const ctx = createSenseContext(
         name,
         trigger,
-        this.database(name, sense),
+        () => this.database(name, sense),
         controller,
         this.shared,
         (s, level, message) =>

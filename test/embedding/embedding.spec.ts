@@ -190,7 +190,10 @@ describe(NerveModule.name, () => {
       await app!.close();
       app = undefined;
 
-      expect(childPids(process.pid)).toEqual([]);
+      // Under load a child that close() stopped (esbuild's service is told to stop through its
+      // stdin) can still be exiting, or not yet reaped, when close() returns: seen once in a
+      // full test run. A child that stays still fails the test.
+      await expect.poll(() => childPids(process.pid), { timeout: 5_000 }).toEqual([]);
       expect(existsSync(`${root}/nerve.pid`)).toBe(false);
       rmSync(root, { recursive: true });
       expect(existsSync(root)).toBe(false);

@@ -62,7 +62,9 @@ export class ReflexScheduler
   private readonly slots = new Map<string, SenseSlot>();
   private listeners = new Map<string, string[]>();
   private unsubscribe: (() => void) | null = null;
-  private readonly inflight = new Set<Promise<unknown>>();
+  /** Computes and outcome follow-ups in flight, and who waits for there to be none. */
+  private inflight = 0;
+  private idleWaiters: (() => void)[] = [];
   private readonly logHold: LogHold<SenseSlot>;
 
   constructor(
@@ -145,7 +147,7 @@ export class ReflexScheduler
 
   /** Resolves once no compute is in flight and every outcome (signals delivered, launches made) is handled. */
   async idle(): Promise<void> {
-    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+    while (this.inflight > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
   /**
@@ -341,11 +343,17 @@ export class ReflexScheduler
     this.pump(slot);
   }
 
+  // A count rather than a set of the promises: one is tracked per compute and per signal.
   private track(work: Promise<unknown>): void {
-    this.inflight.add(work);
-    const forget = (): void => {
-      this.inflight.delete(work);
-    };
-    void work.then(forget, forget);
+    this.inflight += 1;
+    void work.then(this.settled, this.settled);
   }
+
+  private readonly settled = (): void => {
+    this.inflight -= 1;
+    if (this.inflight > 0 || this.idleWaiters.length === 0) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  };
 }

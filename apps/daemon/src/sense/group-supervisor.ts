@@ -8,6 +8,8 @@ import type { ComputeOutcome, SenseAvailability, SerializedError } from "./sense
 import type { SenseWorkerFactory, SenseWorkerHandle, WorkerExitInfo } from "./worker-host.types.js";
 import { serializeError, type WorkerSenseSpec } from "./worker/messages.js";
 
+const AVAILABLE: SenseAvailability = Object.freeze({ disabled: false, reason: null });
+
 /**
  * The lifecycle of a sense group:
  * - `idle`: created, not started; computes wait.
@@ -48,7 +50,9 @@ interface Waiting {
  */
 export class GroupSupervisor {
   private stateValue: GroupState = "idle";
-  private members: CompiledSense[];
+  private members: CompiledSense[] = [];
+  /** The members' names, for the check each compute makes. */
+  private memberNames = new Set<string>();
   private host: SenseWorkerHandle | null = null;
   private readonly retiring = new Set<SenseWorkerHandle>();
   private queue: Waiting[] = [];
@@ -67,7 +71,7 @@ export class GroupSupervisor {
     members: CompiledSense[],
     private readonly deps: GroupSupervisorDeps,
   ) {
-    this.members = members;
+    this.setMembers(members);
     this.schedule = new RestartSchedule(deps.policy);
   }
 
@@ -94,19 +98,22 @@ export class GroupSupervisor {
     };
   }
 
+  private setMembers(members: CompiledSense[]): void {
+    this.members = members;
+    this.memberNames = new Set(members.map((member) => member.name));
+  }
+
   availability(sense: string): SenseAvailability {
     if (this.disabledReason !== null) {
       return { disabled: true, reason: `group ${this.name} is disabled: ${this.disabledReason}` };
     }
     const problem = this.unavailable.get(sense);
-    return problem === undefined
-      ? { disabled: false, reason: null }
-      : { disabled: true, reason: problem.message };
+    return problem === undefined ? AVAILABLE : { disabled: true, reason: problem.message };
   }
 
   /** Replaces the members' settings where the worker needs no restart (same names and files). */
   updateMembers(members: CompiledSense[]): void {
-    this.members = members;
+    this.setMembers(members);
   }
 
   /** Starts the group; resolves once its first worker is ready or failed to start. */
@@ -132,7 +139,7 @@ export class GroupSupervisor {
     options: { members?: CompiledSense[]; force?: string[] } = {},
   ): Promise<void> {
     if (this.stateValue === "stopping" || this.stateValue === "stopped") return Promise.resolve();
-    if (options.members !== undefined) this.members = options.members;
+    if (options.members !== undefined) this.setMembers(options.members);
     this.schedule.reset();
     this.disabledReason = null;
     this.reported.clear();
@@ -259,7 +266,7 @@ export class GroupSupervisor {
 
   private dispatch(waiting: Waiting): void {
     const { sense } = waiting;
-    if (!this.members.some((member) => member.name === sense)) {
+    if (!this.memberNames.has(sense)) {
       waiting.resolve(this.unavailableOutcome(waiting, `it is not a member of group ${this.name}`));
       return;
     }

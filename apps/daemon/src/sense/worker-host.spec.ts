@@ -181,6 +181,28 @@ describe(WorkerHost.name, () => {
       expect(exits).toEqual([]);
     });
 
+    it("times out each compute at its own deadline, sooner ones first, whatever the order they start in", async () => {
+      const { host, exits } = await startHost(["hang-abortable", "value"]);
+      const ended: string[] = [];
+      const watch = (name: string, outcome: Promise<ComputeOutcome>): Promise<ComputeOutcome> =>
+        outcome.then((result) => {
+          ended.push(name);
+          return result;
+        });
+      // The later deadline starts first: one timer for all must still fire for the sooner one.
+      const late = watch("late", host.compute("hang-abortable", manual, 600));
+      const soon = watch("soon", host.compute("hang-abortable", manual, 200));
+      expect((await watch("value", host.compute("value", manual, 5_000))).ok).toBe(true);
+      expect(errorOf(await soon).message).toBe(
+        "compute of hang-abortable exceeded its timeout of 200ms",
+      );
+      expect(errorOf(await late).message).toBe(
+        "compute of hang-abortable exceeded its timeout of 600ms",
+      );
+      expect(ended).toEqual(["value", "soon", "late"]);
+      expect(exits).toEqual([]);
+    });
+
     it("kills a worker whose compute ignores the abort, failing its other computes as crashed", async () => {
       const { host, exits } = await startHost(["hang-forever", "slow"]);
       const mate = host.compute("slow", manual, 30_000);

@@ -1,5 +1,6 @@
-import type { QueryRunner } from "typeorm";
+import type { MigrationInterface, QueryRunner } from "typeorm";
 import {
+  LOG_SCHEMA_STEPS,
   META_EXISTS_SQL,
   READ_SCHEMA_VERSION_SQL,
   WRITE_SCHEMA_VERSION_SQL,
@@ -22,4 +23,25 @@ async function currentVersion(runner: QueryRunner): Promise<number> {
   if (meta.length === 0) return 0;
   const rows = (await runner.query(READ_SCHEMA_VERSION_SQL)) as { value: string }[];
   return rows.length === 0 ? 0 : Number(rows[0].value);
+}
+
+/**
+ * A TypeORM migration that runs shared schema step `version`. The log is immutable: its schema
+ * is never rolled back, so `down` refuses.
+ */
+export abstract class LogSchemaStepMigration implements MigrationInterface {
+  abstract readonly name: string;
+  protected abstract readonly version: number;
+
+  async up(runner: QueryRunner): Promise<void> {
+    const step = LOG_SCHEMA_STEPS.find((candidate) => candidate.version === this.version);
+    if (step === undefined) throw new Error(`${this.name}: no schema step ${this.version}`);
+    await applyLogSchemaStep(runner, step);
+  }
+
+  down(): Promise<void> {
+    return Promise.reject(
+      new Error(`${this.name} cannot be reverted: data/logs.db holds the immutable log`),
+    );
+  }
 }

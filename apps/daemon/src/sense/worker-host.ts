@@ -25,6 +25,9 @@ import {
   type WorkerHostTimings,
 } from "./worker-host.types.js";
 
+/** setTimeout's longest delay; a later deadline is looked at again after it. */
+const MAX_TIMER_MS = 2_147_483_647;
+
 interface Pending {
   sense: string;
   startedAt: number;
@@ -216,9 +219,10 @@ export class WorkerHost
     if (deadline >= this.deadlineAt) return;
     if (this.deadlineTimer !== null) clearTimeout(this.deadlineTimer);
     this.deadlineAt = deadline;
+    const delay = Math.ceil(deadline - performance.now());
     this.deadlineTimer = setTimeout(
       this.checkDeadlines,
-      Math.max(0, Math.ceil(deadline - performance.now())),
+      Math.min(MAX_TIMER_MS, Math.max(0, delay)),
     );
   }
 

@@ -203,6 +203,14 @@ describe(WorkerHost.name, () => {
       expect(exits).toEqual([]);
     });
 
+    it("lets a compute run under a timeout longer than setTimeout's longest delay", async () => {
+      // Node fires a timer whose delay exceeds 2^31 - 1 ms after 1 ms: a 30-day timeout ended
+      // every compute at once.
+      const { host } = await startHost(["slow"]);
+      const outcome = await host.compute("slow", manual, 30 * 86_400_000);
+      expect(outcome.ok).toBe(true);
+    });
+
     it("kills a worker whose compute ignores the abort, failing its other computes as crashed", async () => {
       const { host, exits } = await startHost(["hang-forever", "slow"]);
       const mate = host.compute("slow", manual, 30_000);

@@ -44,7 +44,8 @@ describe(LogArchive.name, () => {
     readFileSync(join(dir, `${day}.jsonl`), "utf8")
       .split("\n")
       .filter((line) => line !== "")
-      .map((line) => JSON.parse(line) as Line);
+      .map((line) => JSON.parse(line) as Line & { summary?: unknown })
+      .filter((line) => line.summary === undefined);
   const archivedIds = (): number[] =>
     readdirSync(dir)
       .filter((name) => name.endsWith(".jsonl"))
@@ -95,6 +96,7 @@ describe(LogArchive.name, () => {
         type: "signal",
         refId: null,
         payload: { day: 1, i: 0 },
+        hash: expect.stringMatching(/^[0-9a-f]{64}$/),
       });
       expect(db.prepare("SELECT min(ts) FROM log").pluck().get()).toBe(Date.UTC(2026, 0, 9));
       expectExactlyOnce(15);

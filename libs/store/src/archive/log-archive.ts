@@ -1,16 +1,23 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
-import { copyFile, open, rename, rm } from "node:fs/promises";
+import { open, rename, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import type { Database as SqliteDatabase } from "better-sqlite3";
-import { ArchiveWriteError } from "../errors/archive.error.js";
+import { ArchiveFileError, ArchiveWriteError } from "../errors/archive.error.js";
 import { InvalidQueryError, reasonOf } from "../errors/store.error.js";
 import { fsyncDir, isTempName, tempPathFor } from "../fs-durable.js";
-import type { StoredLogRow } from "../log/log-codec.js";
+import { LOG_HEAD_KEY, chainPendingRows } from "../log/log-chain.js";
 import { ARCHIVE_MARKER_TABLE, UPSERT_META_SQL } from "../log/schema.js";
 import { storePaths } from "../paths.js";
 import { acquireArchiveLock } from "./archive-lock.js";
-import { DAY_MS, archiveLine, readArchivedIds, utcDay } from "./archive-file.js";
+import {
+  DAY_MS,
+  SummaryBuilder,
+  archiveLine,
+  readArchiveRows,
+  utcDay,
+  type ArchivedRow,
+} from "./archive-file.js";
 
 export interface ArchiveOptions {
   /** Rows of every whole UTC day before `now - olderThanMs` (rounded down to a day) are archived. */
@@ -97,6 +104,8 @@ export class LogArchive {
     const release = acquireArchiveLock(this.db, now);
     try {
       this.removeLeftoverTempFiles();
+      // Every line carries its row's hash: chain rows still without one first.
+      await chainPendingRows(this.db);
       const starts = this.daysBefore(cutoff);
       const result: ArchiveResult = { days: [], deleted: 0, vacuumed: false };
       for (const [i, start] of starts.entries()) {
@@ -111,6 +120,8 @@ export class LogArchive {
       }
       this.db.prepare(UPSERT_META_SQL).run(ARCHIVE_LAST_RUN_KEY, String(now));
       if (vacuum) {
+        // Also switches an older file to incremental auto-vacuum on the way.
+        this.db.pragma("auto_vacuum = INCREMENTAL");
         this.db.exec("VACUUM");
         result.vacuumed = true;
       }
@@ -150,34 +161,45 @@ export class LogArchive {
       .get(start, end) as { lo: number | null; hi: number | null };
     if (range.lo === null || range.hi === null) return [];
     const existed = existsSync(file);
-    const archived = existed ? await readArchivedIds(file) : new Set<number>();
+    const archived = new Set<number>();
+    const summary = new SummaryBuilder(day);
     const temp = tempPathFor(file);
     // `+ts` keeps SQLite on the rowid range instead of the ts index, so pages come in id order.
     const page = this.db.prepare(
-      "SELECT id, ts, source, type, ref_id AS refId, payload FROM log " +
+      "SELECT id, ts, source, type, ref_id AS refId, payload, hash FROM log " +
         "WHERE id > ? AND id <= ? AND +ts >= ? AND +ts < ? ORDER BY id LIMIT ?",
     );
     const ids: number[] = [];
     let added = 0;
     try {
-      if (existed) await copyFile(file, temp);
-      const handle = await open(temp, existed ? "a" : "wx", 0o644);
+      const handle = await open(temp, "wx", 0o644);
       try {
+        if (existed) {
+          // The rows already archived, without the old summary line: the new one goes last.
+          await readArchiveRows(file, async (line, id, hash) => {
+            archived.add(id);
+            summary.add(line, id, hash);
+            await handle.write(line);
+          });
+        }
         let after = range.lo - 1;
         for (;;) {
-          const rows = page.all(after, range.hi, start, end, PAGE_ROWS) as StoredLogRow[];
+          const rows = page.all(after, range.hi, start, end, PAGE_ROWS) as ArchivedRow[];
           if (rows.length === 0) break;
           let chunk = "";
           for (const row of rows) {
             ids.push(row.id);
             if (archived.has(row.id)) continue;
-            chunk += archiveLine(row);
+            const line = archiveLine(row);
+            summary.add(line, row.id, row.hash);
+            chunk += line;
             added += 1;
           }
           if (chunk !== "") await handle.write(chunk);
           after = rows[rows.length - 1].id;
           await nextTurn();
         }
+        await handle.write(summary.line());
         await handle.sync();
       } finally {
         await handle.close();
@@ -190,6 +212,7 @@ export class LogArchive {
       }
     } catch (error) {
       await rm(temp, { force: true });
+      if (error instanceof ArchiveFileError) throw error;
       throw new ArchiveWriteError(day, file, reasonOf(error), error);
     }
     this.hooks.afterFileDurable?.(day);
@@ -202,10 +225,18 @@ export class LogArchive {
     const unmark = this.db.prepare(`DELETE FROM ${ARCHIVE_MARKER_TABLE}`);
     const remove = this.db.prepare("DELETE FROM log WHERE id = ?");
     const setMeta = this.db.prepare(UPSERT_META_SQL);
+    const lastId = this.db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'log'").pluck();
+    const hashOf = this.db.prepare("SELECT hash FROM log WHERE id = ?").pluck();
     // The marker exists only inside this transaction: the trigger on log lets these deletes
     // through, and no other connection ever sees it.
     const deleteChunk = this.db.transaction((chunk: readonly number[], last: boolean) => {
       mark.run(day);
+      // The newest row leaving the database: keep its hash, the next append chains from it.
+      const top = lastId.get() as number | undefined;
+      if (top !== undefined && chunk.includes(top)) {
+        const hash = hashOf.get(top) as string | null | undefined;
+        if (typeof hash === "string") setMeta.run(LOG_HEAD_KEY, JSON.stringify({ id: top, hash }));
+      }
       for (const id of chunk) remove.run(id);
       unmark.run();
       if (last) setMeta.run(ARCHIVE_LAST_DAY_KEY, day);

@@ -1,10 +1,11 @@
+import { mkdirSync } from "node:fs";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { tempRoot } from "../__fixtures__/temp-root.js";
 import { storePaths } from "../paths.js";
 import { StoreReader, logQuerySql } from "../reader/store-reader.js";
 import { migrateLogDatabase, openLogDatabase } from "./open-log-db.js";
-import { WRITE_SCHEMA_VERSION_SQL } from "./schema.js";
+import { LOG_SCHEMA_STEPS, LOG_SCHEMA_VERSION, WRITE_SCHEMA_VERSION_SQL } from "./schema.js";
 
 type Db = ReturnType<typeof openLogDatabase>;
 
@@ -63,9 +64,9 @@ describe("log indexes", () => {
   it("takes signals out of the type index of a database made by an earlier version", () => {
     // A database at schema version 1, as Nerve made it before the partial index.
     const file = storePaths(root).logDb;
-    openLogDatabase(root).close();
+    mkdirSync(storePaths(root).data, { recursive: true });
     const old = new Database(file);
-    old.exec('DROP INDEX "log_type_ts"; CREATE INDEX "log_type_ts" ON "log" ("type", "ts")');
+    for (const sql of LOG_SCHEMA_STEPS[0].statements) old.exec(sql);
     old.prepare(WRITE_SCHEMA_VERSION_SQL).run("1");
     fill(old);
     old.close();
@@ -76,7 +77,7 @@ describe("log indexes", () => {
       .pluck()
       .get() as string;
     expect(index).toMatch(/WHERE "type" <> 'signal'$/);
-    expect(migrateLogDatabase(db)).toEqual({ from: 2, to: 2 });
+    expect(migrateLogDatabase(db)).toEqual({ from: LOG_SCHEMA_VERSION, to: LOG_SCHEMA_VERSION });
     const reader = new StoreReader(db);
     expect(reader.count({})).toBe(300);
     expect(reader.count({ type: "sense.error" })).toBe(3);

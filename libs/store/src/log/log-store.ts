@@ -8,6 +8,7 @@ import {
   LogStoreClosedError,
 } from "../errors/log.error.js";
 import { StoreReader } from "../reader/store-reader.js";
+import { ChainHeadReader, canonicalRow, chainHash } from "./log-chain.js";
 import { JsonText, payloadText } from "./log-codec.js";
 import { BUSY_TIMEOUT_MS, openLogDatabase } from "./open-log-db.js";
 
@@ -41,7 +42,8 @@ type CommitOutcome = "committed" | "deferred" | "failed";
 
 // Five buffer slots per row: ts, source, type, ref_id, payload (one flat array, no per-row object).
 const SLOTS = 5;
-const INSERT_SQL = "INSERT INTO log (ts, source, type, ref_id, payload) VALUES (?, ?, ?, ?, ?)";
+const INSERT_SQL =
+  "INSERT INTO log (id, ts, source, type, ref_id, payload, hash) VALUES (?, ?, ?, ?, ?, ?, ?)";
 
 /**
  * The append side of the immutable log, with group commit: rows are buffered and written in
@@ -64,6 +66,10 @@ const INSERT_SQL = "INSERT INTO log (ts, source, type, ref_id, payload) VALUES (
 export class LogStore implements LogReader {
   readonly reader: StoreReader;
   private readonly insert: Statement;
+  private readonly head: ChainHeadReader;
+  /** The chain head as of this store's last commit (re-read when another writer moved it). */
+  private headId = -1;
+  private headHash: string | null = null;
   private readonly insertBatch: Transaction<
     (buffer: unknown[], rows: number, waiters: Waiter[]) => void
   >;
@@ -102,25 +108,40 @@ export class LogStore implements LogReader {
     this.onCommit = options.onCommit;
     this.reader = new StoreReader(db);
     this.insert = db.prepare(INSERT_SQL);
+    this.head = new ChainHeadReader(db);
     this.insertBatch = db.transaction((buffer: unknown[], rows: number, waiters: Waiter[]) => {
       const insert = this.insert;
+      // Ids are given here, not by SQLite, because each row's hash covers its id. Inside the
+      // write lock, so another writer (the CLI) cannot take the same id or fork the chain.
+      const lastId = this.head.lastId();
+      if (lastId !== this.headId || this.headHash === null) {
+        const head = this.head.read(lastId);
+        this.headId = head.id;
+        this.headHash = head.hash;
+      }
+      let prev = this.headHash;
       let w = 0;
       let next = waiters.length > 0 ? waiters[0].index : -1;
       for (let i = 0, k = 0; i < rows; i += 1, k += SLOTS) {
-        const info = insert.run(
-          buffer[k],
-          buffer[k + 1],
-          buffer[k + 2],
-          buffer[k + 3],
-          buffer[k + 4],
-        );
+        const id = lastId + 1 + i;
+        const ts = buffer[k] as number;
+        const source = buffer[k + 1] as string;
+        const type = buffer[k + 2] as string;
+        const refId = buffer[k + 3] as string | null;
+        const payload = buffer[k + 4] as string | null;
+        // Rows made before the chain still wait for their hash (chainPendingRows): these wait too.
+        if (prev !== null)
+          prev = chainHash(prev, canonicalRow(id, ts, source, type, refId, payload));
+        insert.run(id, ts, source, type, refId, payload, prev);
         if (i === next) {
           const row = waiters[w].row;
-          if (row !== null) row.id = Number(info.lastInsertRowid);
+          if (row !== null) row.id = id;
           w += 1;
           next = w < waiters.length ? waiters[w].index : -1;
         }
       }
+      this.headId = lastId + rows;
+      this.headHash = prev;
     });
   }
 
@@ -318,6 +339,7 @@ export class LogStore implements LogReader {
     try {
       this.insertBatch.immediate(buffer, rows, waiters);
     } catch (error) {
+      this.headId = -1; // rolled back: the head is read again at the next commit
       this.failures += 1;
       this.lastError = new LogCommitError(this.db.name, rows, this.failures, error);
       if (this.retryTimer !== null) clearTimeout(this.retryTimer);

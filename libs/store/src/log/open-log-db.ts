@@ -87,6 +87,9 @@ export function openLogDatabase(
 
 /** The pragmas every writing connection to `logs.db` uses (also applied to TypeORM's one). */
 export function configureLogConnection(db: SqliteDatabase): void {
+  // Only takes effect on a new, empty file; an older one is converted by
+  // enableIncrementalVacuum. Lets retention give freed pages back in small steps.
+  db.pragma("auto_vacuum = INCREMENTAL");
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
@@ -134,4 +137,26 @@ export function migrateLogDatabase(
     }
   }
   return { from, to: readLogSchemaVersion(db) };
+}
+
+/** SQLite's code for `auto_vacuum = INCREMENTAL`. */
+const AUTO_VACUUM_INCREMENTAL = 2;
+
+/**
+ * Switches a database made without `auto_vacuum = INCREMENTAL` to it. That takes one VACUUM,
+ * which rewrites the whole file and holds the write lock meanwhile: the daemon does it once at
+ * start, before it serves anything; a busy database is left as it is and tried again next time.
+ *
+ * @returns whether the file was converted now.
+ */
+export function enableIncrementalVacuum(db: SqliteDatabase): boolean {
+  if (db.pragma("auto_vacuum", { simple: true }) === AUTO_VACUUM_INCREMENTAL) return false;
+  db.pragma("auto_vacuum = INCREMENTAL");
+  try {
+    db.exec("VACUUM");
+  } catch (error) {
+    if ((error as { code?: string }).code === "SQLITE_BUSY") return false;
+    throw error;
+  }
+  return true;
 }

@@ -81,6 +81,23 @@ export const LOG_SCHEMA_STEPS: readonly LogSchemaStep[] = [
       `CREATE INDEX "log_type_ts" ON "log" ("type", "ts") WHERE ${TYPE_INDEX_WHERE}`,
     ],
   },
+  {
+    version: 3,
+    name: "hash chain",
+    statements: [
+      // Filled at append by LogStore; rows older than this step are chained afterwards, in
+      // small batches (see chainPendingRows), so a big log never blocks the daemon.
+      'ALTER TABLE "log" ADD COLUMN "hash" text',
+      'DROP TRIGGER "log_no_update"',
+      // The one UPDATE allowed: giving a row that has none its hash, nothing else changed.
+      `CREATE TRIGGER "log_no_update" BEFORE UPDATE ON "log"
+       WHEN OLD."hash" IS NOT NULL OR NEW."hash" IS NULL OR NEW."id" IS NOT OLD."id"
+         OR NEW."ts" IS NOT OLD."ts" OR NEW."source" IS NOT OLD."source"
+         OR NEW."type" IS NOT OLD."type" OR NEW."ref_id" IS NOT OLD."ref_id"
+         OR NEW."payload" IS NOT OLD."payload"
+       BEGIN SELECT RAISE(ABORT, '${LOG_UPDATE_REFUSED}'); END`,
+    ],
+  },
 ];
 
 /** The version a fully migrated database has. */

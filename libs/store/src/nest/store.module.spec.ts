@@ -92,7 +92,11 @@ describe(StoreModule.name, () => {
       expect(ds.connection.prepare("SELECT count(*) FROM log").pluck().get()).toBe(1);
       expect(
         ds.connection.prepare(`SELECT name FROM ${TYPEORM_MIGRATIONS_TABLE}`).pluck().all(),
-      ).toEqual(["LogSchemaInitial1730000000001", "LogSchemaSignalTypeIndex1730000000002"]);
+      ).toEqual([
+        "LogSchemaInitial1730000000001",
+        "LogSchemaSignalTypeIndex1730000000002",
+        "LogSchemaHashChain1730000000003",
+      ]);
       await module.close();
       app = undefined;
       // And the light opener finds nothing to do on a database the daemon made.

@@ -13,7 +13,7 @@ import { LogDatabaseOpenError, LogSchemaError } from "../errors/log.error.js";
 import { StoreError } from "../errors/store.error.js";
 import { storePaths } from "../paths.js";
 import { LogStore, type LogStoreOptions } from "../log/log-store.js";
-import { readLogSchemaVersion } from "../log/open-log-db.js";
+import { enableIncrementalVacuum, readLogSchemaVersion } from "../log/open-log-db.js";
 import { LOG_SCHEMA_VERSION } from "../log/schema.js";
 import { WalCheckpointer } from "../log/wal-checkpointer.js";
 import { MetaStore } from "../meta/meta-store.js";
@@ -89,6 +89,8 @@ export class StoreModule implements BeforeApplicationShutdown, OnApplicationShut
                   `${LOG_SCHEMA_VERSION}; a newer Nerve wrote it`,
               );
             }
+            // Before anything else uses the connection, so the one VACUUM it may take stalls nobody.
+            enableIncrementalVacuum(dataSource.connection);
             return dataSource;
           },
         },

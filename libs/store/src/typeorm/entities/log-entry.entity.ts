@@ -30,4 +30,8 @@ export class LogEntry {
   /** JSON text. */
   @Column({ type: "text", nullable: true })
   payload!: string | null;
+
+  /** sha256 hex of the previous row's hash and this row's canonical JSON (see log-chain). */
+  @Column({ type: "text", nullable: true })
+  hash!: string | null;
 }

@@ -27,6 +27,7 @@ import { SenseSchemaCommand } from "./sense/sense-schema.command.js";
 import { SenseTriggerCommand } from "./sense/sense-trigger.command.js";
 import { SenseCommand } from "./sense/sense.command.js";
 import { StoreArchiveCommand } from "./store/store-archive.command.js";
+import { StoreHeadCommand, StoreVerifyCommand } from "./store/store-verify.command.js";
 import { StoreCommand } from "./store/store.command.js";
 import { ValidateCommand } from "./validate/validate.command.js";
 import { WorkflowInspectCommand } from "./workflow/workflow-inspect.command.js";
@@ -71,6 +72,8 @@ import { WorkflowCommand } from "./workflow/workflow.command.js";
     WorkflowTriggerCommand,
     StoreCommand,
     StoreArchiveCommand,
+    StoreVerifyCommand,
+    StoreHeadCommand,
     CompletionCommand,
     CompleteCommand,
     DocsCommand,

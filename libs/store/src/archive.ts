@@ -13,3 +13,13 @@ export { DAY_MS, utcDay } from "./archive/archive-file.js";
 export { openLogDatabase } from "./log/open-log-db.js";
 export { ArchiveBusyError, ArchiveFileError, ArchiveWriteError } from "./errors/archive.error.js";
 export { StoreError } from "./errors/store.error.js";
+export { StoreVerifier, type VerifyOptions } from "./verify/store-verifier.js";
+export type { VerifyProblem, VerifyProgress, VerifyReport } from "./verify/verify-types.js";
+export {
+  ChainHeadReader,
+  GENESIS_HASH,
+  canonicalRow,
+  chainHash,
+  chainPendingRows,
+  type ChainHead,
+} from "./log/log-chain.js";

@@ -3,6 +3,7 @@ import type { ArchiveProgress } from "@nerve/store/archive";
 import { printJson, printLine } from "../common/output.js";
 import { findWorkspace } from "../common/workspace.js";
 import type { WorkspaceOptions } from "../common/workspace-command.js";
+import { StoreVerifyService, type VerifyCommandOptions } from "./store-verify.service.js";
 
 export interface ArchiveOptions extends WorkspaceOptions {
   olderThan?: number;
@@ -13,9 +14,19 @@ export interface ArchiveOptions extends WorkspaceOptions {
 export const DEFAULT_OLDER_THAN = "7d";
 const DEFAULT_OLDER_THAN_MS = 7 * 24 * 60 * 60 * 1000;
 
-/** `nerve store archive`. */
+/** `nerve store archive`, `verify` and `head`. */
 @Injectable()
 export class StoreService {
+  constructor(private readonly verifier: StoreVerifyService) {}
+
+  verify(options: VerifyCommandOptions): Promise<void> {
+    return this.verifier.verify(options);
+  }
+
+  head(options: WorkspaceOptions): Promise<void> {
+    return this.verifier.head(options);
+  }
+
   async archive(options: ArchiveOptions): Promise<void> {
     const root = findWorkspace({ root: options.root });
     const { LogArchive, openLogDatabase } = await import("@nerve/store/archive");

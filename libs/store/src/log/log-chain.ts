@@ -7,7 +7,7 @@ import { UPSERT_META_SQL } from "./schema.js";
  * The hash chain of the log. Every row carries `hash = sha256(prev ‖ canonical(row))`, hex,
  * where `prev` is the hash of the row before it in id order (across the archive and the
  * database) and `canonical(row)` is the JSON array `[id, ts, source, type, ref_id, payload]`
- * with `payload` the stored JSON text (or null). The first row chains from {@link GENESIS_HASH}.
+ * (see {@link canonicalRow}). The first row chains from {@link GENESIS_HASH}.
  */
 
 /** The `prev` of the very first row of a chain. */
@@ -21,7 +21,12 @@ export const LOG_HEAD_KEY = "log.head";
 /** Meta key of the highest id up to which every row of the database has its hash. */
 export const CHAIN_CURSOR_KEY = "log.chained_to";
 
-/** The canonical JSON of a row's hashed columns. */
+/**
+ * The canonical JSON of a row's hashed columns: `[id,ts,"source","type",refId,payload]`, the
+ * payload as its stored JSON text, unchanged (no parse and no re-escaping on the commit path);
+ * a row without payload has no sixth element, so it differs from a payload of `null`. Strings
+ * are escaped by JSON.stringify, and the payload comes last, so no two rows share one text.
+ */
 export function canonicalRow(
   id: number,
   ts: number,
@@ -30,7 +35,22 @@ export function canonicalRow(
   refId: string | null,
   payload: string | null,
 ): string {
-  return JSON.stringify([id, ts, source, type, refId, payload]);
+  const head = `[${id},${ts},${quoted(source)},${quoted(type)},${refId === null ? "null" : JSON.stringify(refId)}`;
+  return payload === null ? `${head}]` : `${head},${payload}]`;
+}
+
+// Sources and types repeat: keep their JSON text rather than stringify them per row.
+const QUOTED_MAX = 1_024;
+const quotedCache = new Map<string, string>();
+
+function quoted(text: string): string {
+  let json = quotedCache.get(text);
+  if (json === undefined) {
+    json = JSON.stringify(text);
+    if (quotedCache.size >= QUOTED_MAX) quotedCache.clear();
+    quotedCache.set(text, json);
+  }
+  return json;
 }
 
 /** `sha256(prev ‖ canonical)` as hex. */

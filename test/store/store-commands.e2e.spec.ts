@@ -113,8 +113,16 @@ describe("nerve store archive", () => {
       .trim()
       .split("\n")
       .map((l) => JSON.parse(l));
+    const summary = lines.pop();
     expect(lines.map((row: { payload: { i: number } }) => row.payload.i)).toEqual([0, 1, 2, 3, 4]);
     expect(lines[0]).toMatchObject({ source: "cli", type: "test.old", refId: null });
+    expect(lines[4].hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(summary.summary).toMatchObject({
+      firstId: lines[0].id,
+      lastId: lines[4].id,
+      lastHash: lines[4].hash,
+      rows: 5,
+    });
 
     const check = openLogDatabase(dir);
     expect(check.prepare("SELECT type FROM log").pluck().all()).toEqual(["test.new"]);

@@ -76,6 +76,7 @@ async function hostFor(name: string): Promise<{ host: WorkflowHost; seen: Record
     concurrency: 1,
     overflow: "queue",
     maxQueue: 1,
+    placement: "local" as const,
     file: `workflows/${name}/index.ts`,
   });
   if (!build.ok) throw build.error;
@@ -197,6 +198,7 @@ describe(WorkflowCompiler.name, () => {
       concurrency: 1,
       overflow: "queue",
       maxQueue: 1,
+      placement: "local" as const,
       file: "workflows/broken/index.ts",
     });
     expect(build.ok).toBe(false);
@@ -213,6 +215,7 @@ describe(WorkflowCompiler.name, () => {
       concurrency: 1,
       overflow: "queue" as const,
       maxQueue: 1,
+      placement: "local" as const,
       file: "workflows/good/index.ts",
     };
     await compiler.compile(workflow);

@@ -14,7 +14,14 @@ describe(compileConfig.name, () => {
     ])("compiles %s to an empty config", (_, text) => {
       expect(compileConfig(text, workspaceWith())).toEqual({
         ok: true,
-        config: { maxRounds: 100, senses: [], reflexes: [], workflows: [], modules: [] },
+        config: {
+          maxRounds: 100,
+          senses: [],
+          reflexes: [],
+          workflows: [],
+          modules: [],
+          federation: null,
+        },
         errors: [],
         warnings: [],
       });
@@ -73,6 +80,7 @@ describe(compileConfig.name, () => {
           concurrency: 1,
           overflow: "queue",
           maxQueue: 100,
+          placement: "local",
           file: "workflows/cleanup/index.ts",
         },
       ]);
@@ -170,10 +178,12 @@ describe(compileConfig.name, () => {
             concurrency: 3,
             overflow: "drop",
             maxQueue: 0,
+            placement: "local",
             file: "workflows/cleanup/index.js",
           },
         ],
         modules: ["modules/audit.module.ts", "lib/x.js"],
+        federation: null,
       });
     });
 

@@ -3,6 +3,7 @@ import { LineCounter, parseDocument } from "yaml";
 import type { CompiledConfig, ConfigIssue, ConfigReport, WorkspaceFs } from "./config.types.js";
 import { CONFIG_DEFAULTS } from "./defaults.js";
 import { TOP_LEVEL_KEYS, TopLevelDto } from "./dto/top-level.dto.js";
+import { compileFederation } from "./compile-federation.js";
 import { compileModules } from "./compile-modules.js";
 import { compileReflexes } from "./compile-reflexes.js";
 import { compileSenses } from "./compile-senses.js";
@@ -77,6 +78,12 @@ function compile(text: string, fs: WorkspaceFs): ConfigReport {
   });
   const workflows = compileWorkflows(ctx, top.get("workflows") ?? NOTHING, fs);
   const modules = compileModules(ctx, top.get("modules"), fs);
+  const federation = compileFederation(ctx, top.get("federation"), fs, {
+    senses: senses.declared === null ? null : [...senses.declared.keys()],
+    remoteOn: reflexes.remote,
+    workflows,
+    workflowsSection: top.get("workflows") ?? NOTHING,
+  });
 
   for (const [name, entry] of senses.declared ?? []) {
     if (isValidName(name) && !reflexes.scheduled.has(name)) {
@@ -104,6 +111,7 @@ function compile(text: string, fs: WorkspaceFs): ConfigReport {
     reflexes: reflexes.reflexes,
     workflows,
     modules,
+    federation,
   };
   return report([], ctx.warnings, config);
 }

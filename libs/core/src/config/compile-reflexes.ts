@@ -3,6 +3,7 @@ import { isMap, isScalar, isSeq } from "yaml";
 import type { CompiledReflex, CompiledSense } from "./config.types.js";
 import { REFLEX_KEYS, REFLEXES_ONLY_SCHEDULE_SENSES, ReflexDto } from "./dto/reflex.dto.js";
 import { durationOr } from "./compile-values.js";
+import { isValidName, NAME_PATTERN, parseRemoteSense } from "./names.js";
 import { readSettings, validateSection } from "./sections.js";
 import { suggest } from "./suggest.js";
 import {
@@ -26,6 +27,8 @@ export interface DeclaredSenses {
 export interface ReflexesSection {
   reflexes: CompiledReflex[];
   scheduled: Set<string>;
+  /** Where `on` names a sense of another daemon (`node/sense`), for the federation checks. */
+  remote: Entry[];
 }
 
 const WHAT = 'a reflex: a mapping with "kind: sense", "sense" and "interval" and/or "on"';
@@ -36,7 +39,7 @@ export function compileReflexes(
   section: Located,
   senses: DeclaredSenses,
 ): ReflexesSection {
-  const out: ReflexesSection = { reflexes: [], scheduled: new Set() };
+  const out: ReflexesSection = { reflexes: [], scheduled: new Set(), remote: [] };
   if (isNothing(section.node)) return out;
   if (!isSeq(section.node)) {
     const hint = isMap(section.node)
@@ -51,7 +54,7 @@ export function compileReflexes(
   }
   section.node.items.forEach((raw, index) => {
     const path = childPath("reflexes", index);
-    const reflex = compileReflex(ctx, ctx.locate(raw, path), path, index, senses, out.scheduled);
+    const reflex = compileReflex(ctx, ctx.locate(raw, path), path, index, senses, out);
     if (reflex !== null) out.reflexes.push(reflex);
   });
   return out;
@@ -63,8 +66,9 @@ function compileReflex(
   path: string,
   index: number,
   senses: DeclaredSenses,
-  scheduled: Set<string>,
+  section: ReflexesSection,
 ): CompiledReflex | null {
+  const scheduled = section.scheduled;
   const errorsBefore = ctx.errors.length;
   if (isNothing(item.node)) {
     ctx.error(path, item.at, `expected ${WHAT}, got nothing`);
@@ -87,7 +91,7 @@ function compileReflex(
     scheduled.add(senseEntry.node.value);
     checkSenseName(ctx, senses, senseEntry.node.value, senseEntry.path, senseEntry.at);
   }
-  const on = compileOn(ctx, fields.get("on"), senses);
+  const on = compileOn(ctx, fields.get("on"), senses, section.remote);
   checkHasTrigger(ctx, fields, path, item);
 
   if (dto === null || typeof dto.sense !== "string" || ctx.errors.length > errorsBefore) {
@@ -107,8 +111,16 @@ function compileReflex(
   return { kind: "sense", sense, intervalMs, on, index };
 }
 
-/** The names in `on`, each checked against the declared senses, without duplicates. */
-function compileOn(ctx: YamlContext, entry: Entry | undefined, senses: DeclaredSenses): string[] {
+/**
+ * The names in `on`, without duplicates: local names checked against the declared senses,
+ * remote ones (`node/sense`) only for their shape, since another daemon's senses are unknown here.
+ */
+function compileOn(
+  ctx: YamlContext,
+  entry: Entry | undefined,
+  senses: DeclaredSenses,
+  remote: Entry[],
+): string[] {
   const on: string[] = [];
   if (entry === undefined || !isSeq(entry.node)) return on;
   entry.node.items.forEach((raw, i) => {
@@ -119,6 +131,13 @@ function compileOn(ctx: YamlContext, entry: Entry | undefined, senses: DeclaredS
       return;
     }
     const name = item.node.value;
+    if (name.includes("/")) {
+      if (checkRemoteName(ctx, name, path, item.at) && !on.includes(name)) {
+        on.push(name);
+        remote.push({ key: name, path, keyNode: null, node: item.node, at: item.at });
+      }
+      return;
+    }
     if (checkSenseName(ctx, senses, name, path, item.at) && !on.includes(name)) on.push(name);
   });
   return on;
@@ -143,6 +162,22 @@ function checkHasTrigger(
         "list the senses whose signals trigger it, or add an interval",
     );
   }
+}
+
+/** Reports a remote sense name that is not `node/sense` (or `*` + `/sense`) with valid names. */
+function checkRemoteName(ctx: YamlContext, name: string, path: string, at: Located["at"]): boolean {
+  const remote = parseRemoteSense(name);
+  if (remote === null) return false;
+  const shape = `a remote sense as "node/sense" or "*/sense" (names matching ${NAME_PATTERN.source})`;
+  let problem: string | null = null;
+  if (remote.node !== "*" && !isValidName(remote.node)) {
+    problem = `the node ${JSON.stringify(remote.node)} is not a valid name`;
+  } else if (!isValidName(remote.sense)) {
+    problem = `the sense ${JSON.stringify(remote.sense)} is not a valid name`;
+  }
+  if (problem === null) return true;
+  ctx.error(path, at, `expected ${shape}, got ${JSON.stringify(name)}: ${problem}`);
+  return false;
 }
 
 /** Reports a sense name that is not declared, with the closest declared name if there is one. */

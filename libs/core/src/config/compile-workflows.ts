@@ -1,8 +1,8 @@
 import { isMap } from "yaml";
 
-import type { CompiledWorkflow, OverflowPolicy, WorkspaceFs } from "./config.types.js";
+import type { CompiledWorkflow, OverflowPolicy, Placement, WorkspaceFs } from "./config.types.js";
 import { CONFIG_DEFAULTS, WORKFLOW_FILES } from "./defaults.js";
-import { OVERFLOW_POLICIES, WORKFLOW_KEYS, WorkflowDto } from "./dto/workflow.dto.js";
+import { OVERFLOW_POLICIES, PLACEMENTS, WORKFLOW_KEYS, WorkflowDto } from "./dto/workflow.dto.js";
 import { firstFile, integerOr } from "./compile-values.js";
 import { invalidNameMessage, isValidName } from "./names.js";
 import { readSettings, validateSection } from "./sections.js";
@@ -56,10 +56,15 @@ function compileWorkflow(ctx: YamlContext, entry: Entry, fs: WorkspaceFs): Compi
     concurrency: integerOr(dto.concurrency, CONFIG_DEFAULTS.concurrency),
     overflow: isOverflow(dto.overflow) ? dto.overflow : CONFIG_DEFAULTS.overflow,
     maxQueue: integerOr(dto.max_queue, CONFIG_DEFAULTS.maxQueue),
+    placement: isPlacement(dto.placement) ? dto.placement : CONFIG_DEFAULTS.placement,
     file,
   };
 }
 
 function isOverflow(value: unknown): value is OverflowPolicy {
   return (OVERFLOW_POLICIES as readonly unknown[]).includes(value);
+}
+
+function isPlacement(value: unknown): value is Placement {
+  return (PLACEMENTS as readonly unknown[]).includes(value);
 }

@@ -39,6 +39,20 @@ export interface CompiledConfig {
   workflows: CompiledWorkflow[];
   /** Normalised paths relative to the workspace root, without duplicates. */
   modules: string[];
+  /** The `federation` block, or null when this daemon works alone. */
+  federation: CompiledFederation | null;
+}
+
+/** How this daemon joins a cluster of daemons over NATS JetStream. */
+export interface CompiledFederation {
+  /** NATS server URLs, in YAML order. */
+  servers: string[];
+  /** This daemon's name in the cluster. */
+  node: string;
+  /** Senses whose signals leave this host; `["*"]` for every sense. */
+  publish: string[];
+  /** The NATS credentials file, resolved against the workspace root when relative; null for none. */
+  credentialsFile: string | null;
 }
 
 export interface CompiledSense {
@@ -55,7 +69,10 @@ export interface CompiledReflex {
   kind: "sense";
   sense: string;
   intervalMs: number | null;
-  /** Senses whose signals trigger this reflex, without duplicates. */
+  /**
+   * Senses whose signals trigger this reflex, without duplicates: local sense names, and remote
+   * ones as `node/sense`, where the node may be `*` for any node (see {@link parseRemoteSense}).
+   */
   on: string[];
   /** Position of the reflex in the `reflexes` list. */
   index: number;
@@ -63,11 +80,15 @@ export interface CompiledReflex {
 
 export type OverflowPolicy = "drop" | "queue";
 
+/** `local`: runs execute on this daemon; `cluster`: on any daemon of the cluster that declares the workflow. */
+export type Placement = "local" | "cluster";
+
 export interface CompiledWorkflow {
   name: string;
   concurrency: number;
   overflow: OverflowPolicy;
   maxQueue: number;
+  placement: Placement;
   /** The definition file found, e.g. `workflows/cleanup/index.ts`; null only in a report with errors. */
   file: string | null;
 }

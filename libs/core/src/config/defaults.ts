@@ -10,6 +10,7 @@ export const CONFIG_DEFAULTS = {
   concurrency: 1,
   overflow: "queue",
   maxQueue: 100,
+  placement: "local",
 } as const;
 
 /** The inclusive range accepted for `max_rounds`. */

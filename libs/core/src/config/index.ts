@@ -1,21 +1,29 @@
 export type {
   CompiledConfig,
+  CompiledFederation,
   CompiledReflex,
   CompiledSense,
   CompiledWorkflow,
   ConfigIssue,
   ConfigReport,
   OverflowPolicy,
+  Placement,
   WorkspaceFs,
 } from "./config.types.js";
 export { compileConfig } from "./compile-config.js";
 export { normaliseModulePath } from "./compile-modules.js";
 export { COMPUTE_FILES, CONFIG_DEFAULTS, MAX_ROUNDS_RANGE, WORKFLOW_FILES } from "./defaults.js";
-export { OVERFLOW_POLICIES } from "./dto/workflow.dto.js";
+export { OVERFLOW_POLICIES, PLACEMENTS } from "./dto/workflow.dto.js";
 export { REFLEX_KINDS } from "./dto/reflex.dto.js";
 export { formatDuration, parseDuration } from "./duration.js";
 export { InvalidDurationError } from "./errors/invalid-duration.error.js";
 export { findSense, findWorkflow } from "./find.js";
 export { formatIssue } from "./format-issue.js";
-export { isValidName, NAME_PATTERN } from "./names.js";
+export {
+  isRemoteSenseName,
+  isValidName,
+  NAME_PATTERN,
+  parseRemoteSense,
+  type RemoteSenseName,
+} from "./names.js";
 export { NodeWorkspaceFs } from "./node-workspace-fs.js";

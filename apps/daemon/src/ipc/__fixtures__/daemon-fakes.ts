@@ -45,10 +45,12 @@ export function sampleConfig(): CompiledConfig {
         concurrency: 1,
         overflow: "queue",
         maxQueue: 10,
+        placement: "local",
         file: "workflows/triage/index.ts",
       },
     ],
     modules: [],
+    federation: null,
   };
 }
 

@@ -189,6 +189,7 @@ export function workflowConfig(overrides: Partial<CompiledWorkflow> = {}): Compi
     concurrency: 1,
     overflow: "queue",
     maxQueue: 100,
+    placement: "local",
     file: "workflows/cleanup/index.ts",
     ...overrides,
   };

@@ -3,10 +3,13 @@ import { IsIn, IsInt, IsOptional, Min } from "class-validator";
 import { expected } from "./validators.js";
 
 /** Keys allowed under `workflows.<name>`. */
-export const WORKFLOW_KEYS = ["concurrency", "overflow", "max_queue"] as const;
+export const WORKFLOW_KEYS = ["concurrency", "overflow", "max_queue", "placement"] as const;
 
 /** What happens to a launch when `concurrency` runs are active. */
 export const OVERFLOW_POLICIES = ["drop", "queue"] as const;
+
+/** Where runs of a workflow execute: on this daemon, or on any daemon of the cluster that declares it. */
+export const PLACEMENTS = ["local", "cluster"] as const;
 
 const concurrencyMessage = expected("an integer >= 1");
 const maxQueueMessage = expected("an integer >= 0");
@@ -26,4 +29,8 @@ export class WorkflowDto {
   @IsInt({ message: maxQueueMessage })
   @Min(0, { message: maxQueueMessage })
   max_queue?: unknown;
+
+  @IsOptional()
+  @IsIn(PLACEMENTS, { message: expected('"local" or "cluster"') })
+  placement?: unknown;
 }

@@ -3,6 +3,7 @@ import { Module, type DynamicModule } from "@nestjs/common";
 import { EventEmitterModule } from "@nestjs/event-emitter";
 import { ScheduleModule } from "@nestjs/schedule";
 import { StoreModule } from "@nerve/store";
+import { FederationModule } from "./federation/federation.module.js";
 import { IpcModule } from "./ipc/ipc.module.js";
 import { KernelModule } from "./kernel/kernel.module.js";
 import type { NerveOptions } from "./kernel/nerve-options.js";
@@ -50,6 +51,7 @@ export class NerveModule {
         SenseModule,
         ReflexModule,
         WorkflowModule,
+        FederationModule,
         LifecycleModule,
         NerveApiModule,
         ...(options.ipc === false ? [] : [IpcModule]),

@@ -21,3 +21,9 @@ export { LogEntry } from "./typeorm/entities/log-entry.entity.js";
 export { WorkflowRun } from "./typeorm/entities/workflow-run.entity.js";
 export { Meta } from "./typeorm/entities/meta.entity.js";
 export { LOG_MIGRATIONS } from "./typeorm/migrations/index.js";
+export {
+  SignalOutbox,
+  outboxPath,
+  type NewOutboxEntry,
+  type OutboxEntry,
+} from "./outbox/signal-outbox.js";

@@ -61,7 +61,10 @@ export class ReflexScheduler
   private startedAt = 0;
   private readonly slots = new Map<string, SenseSlot>();
   private listeners = new Map<string, string[]>();
+  /** This daemon's node name in the cluster, so `<node>/<sense>` in `on` hears local signals. */
+  private node: string | null = null;
   private unsubscribe: (() => void) | null = null;
+  private unsubscribeRemote: (() => void) | null = null;
   /** Computes and outcome follow-ups in flight, and who waits for there to be none. */
   private inflight = 0;
   private idleWaiters: (() => void)[] = [];
@@ -84,6 +87,7 @@ export class ReflexScheduler
       resume: (slot) => this.pump(slot),
     });
     this.apply(planReflexes(config.current));
+    this.node = config.current.federation?.node ?? null;
   }
 
   get status(): SchedulerState {
@@ -118,6 +122,7 @@ export class ReflexScheduler
     this.state = "running";
     this.startedAt = this.clock.now();
     this.unsubscribe = this.bus.subscribe("*", this.onSignal);
+    this.unsubscribeRemote = this.bus.subscribeRemote(this.onSignal);
     for (const slot of this.slots.values()) {
       this.syncIntervals(slot);
       this.pump(slot);
@@ -133,6 +138,8 @@ export class ReflexScheduler
     this.state = "stopped";
     this.unsubscribe?.();
     this.unsubscribe = null;
+    this.unsubscribeRemote?.();
+    this.unsubscribeRemote = null;
     this.logHold.stop();
     let dropped = 0;
     for (const slot of this.slots.values()) {
@@ -188,6 +195,7 @@ export class ReflexScheduler
     const before = new Set(this.senseNames());
     const plan = planReflexes(event.next);
     this.apply(plan);
+    this.node = event.next.federation?.node ?? null;
     const added = [...plan.senses.keys()].filter((name) => !before.has(name));
     const removed = [...before].filter((name) => !plan.senses.has(name));
     this.log.info(
@@ -243,12 +251,32 @@ export class ReflexScheduler
     });
   }
 
+  /**
+   * A signal of this daemon triggers the reflexes that name its sense as `sense`, `*` + `/sense` (any node) or
+   * `<this node>/sense`; one of another daemon (`signal.node` set) those naming it as
+   * `<node>/sense` or `*` + `/sense`. A reflex named by several of these is triggered once.
+   */
   private readonly onSignal = (signal: Signal): void => {
-    for (const name of this.listeners.get(signal.sense) ?? []) {
-      const slot = this.slots.get(name);
-      if (slot !== undefined && !slot.removed) this.request(slot, "signal", signal);
+    const { sense } = signal;
+    const remote = signal.node !== undefined;
+    const own = remote ? undefined : this.listeners.get(sense);
+    const anyNode = this.listeners.get(`*/${sense}`);
+    const byNode =
+      remote || this.node !== null
+        ? this.listeners.get(`${remote ? signal.node : this.node}/${sense}`)
+        : undefined;
+    if (anyNode === undefined && byNode === undefined) {
+      for (const name of own ?? []) this.requestSignal(name, signal);
+      return;
     }
+    const targets = new Set([...(own ?? []), ...(anyNode ?? []), ...(byNode ?? [])]);
+    for (const name of targets) this.requestSignal(name, signal);
   };
+
+  private requestSignal(name: string, signal: Signal): void {
+    const slot = this.slots.get(name);
+    if (slot !== undefined && !slot.removed) this.request(slot, "signal", signal);
+  }
 
   private request(slot: SenseSlot, kind: TriggerKind, signal?: Signal): void {
     if (this.state === "stopped" || slot.removed) return;

@@ -5,7 +5,13 @@ import { JsonText, LogStore, newRunId } from "@nerve/store";
 import { Clock } from "../kernel/clock.js";
 import { DaemonLog } from "../kernel/daemon-log.js";
 import { InvalidSignalSubscriptionError, SignalBusWildcardError } from "./errors/signal.error.js";
-import { signalEvent, type SignalHandler, type SignalSource } from "./signal-events.js";
+import {
+  REMOTE_SIGNAL_EVENT,
+  signalEvent,
+  type SignalCommitHook,
+  type SignalHandler,
+  type SignalSource,
+} from "./signal-events.js";
 
 const LOG_TAG = "signal";
 
@@ -23,6 +29,8 @@ const LOG_TAG = "signal";
  */
 @Injectable()
 export class SignalBus {
+  private hook: SignalCommitHook | null = null;
+
   constructor(
     @Inject(EventEmitter2) private readonly events: EventEmitter2,
     @Inject(LogStore) private readonly logStore: LogStore,
@@ -56,17 +64,83 @@ export class SignalBus {
    *   payload is not serialisable).
    */
   publish(signal: Signal, payloadJson?: string): Promise<void> {
-    return this.logStore
-      .appendCommitted({
+    const hook = this.hook;
+    if (hook !== null) this.callHook(() => hook.beforeCommit(signal, payloadJson), signal);
+    let committed: Promise<void>;
+    try {
+      committed = this.logStore.appendCommitted({
         ts: signal.ts,
         source: `sense:${signal.sense}`,
         type: "signal",
         refId: signal.id,
         payload: payloadJson === undefined ? signal.payload : new JsonText(payloadJson),
+      });
+    } catch (error) {
+      committed = Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    return committed.then(
+      () => {
+        if (hook !== null) this.callHook(() => hook.committed(signal), signal);
+        this.events.emit(signalEvent(signal.sense), signal);
+      },
+      (error: unknown) => {
+        if (hook !== null) this.callHook(() => hook.notCommitted(signal), signal);
+        throw error;
+      },
+    );
+  }
+
+  /**
+   * Appends a signal of another daemon of the cluster (`signal.node` set) as a `signal` row with
+   * source `node:<node>/sense:<sense>` and the same id, and once it is committed tells the
+   * {@link SignalBus.subscribeRemote} listeners (the reflex scheduler). Local subscribers of
+   * `signal.<sense>` and `"*"` do not hear it. The commit hook is not called: a remote signal
+   * never leaves this host again.
+   */
+  publishRemote(signal: Signal & { node: string }, payloadJson: string): Promise<void> {
+    return this.logStore
+      .appendCommitted({
+        ts: signal.ts,
+        source: `node:${signal.node}/sense:${signal.sense}`,
+        type: "signal",
+        refId: signal.id,
+        payload: new JsonText(payloadJson),
       })
       .then(() => {
-        this.events.emit(signalEvent(signal.sense), signal);
+        this.events.emit(REMOTE_SIGNAL_EVENT, signal);
       });
+  }
+
+  /** Calls `handler` with every signal of another daemon once it is committed here. */
+  subscribeRemote(handler: SignalHandler): () => void {
+    const listener = (signal: Signal): void => {
+      try {
+        const result = handler(signal);
+        if (result instanceof Promise) {
+          result.catch((error) => this.report(REMOTE_SIGNAL_EVENT, signal, error));
+        }
+      } catch (error) {
+        this.report(REMOTE_SIGNAL_EVENT, signal, error);
+      }
+    };
+    this.events.on(REMOTE_SIGNAL_EVENT, listener);
+    return () => this.events.off(REMOTE_SIGNAL_EVENT, listener);
+  }
+
+  /**
+   * Installs the hook told of every local signal around its commit (the federation's outbox),
+   * replacing any other; `null` removes it. A hook that throws is logged and the signal goes on.
+   */
+  setCommitHook(hook: SignalCommitHook | null): void {
+    this.hook = hook;
+  }
+
+  private callHook(call: () => void, signal: Signal): void {
+    try {
+      call();
+    } catch (error) {
+      this.report("the signal commit hook", signal, error);
+    }
   }
 
   /**

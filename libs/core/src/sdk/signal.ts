@@ -10,6 +10,11 @@ export interface Signal<P = unknown> {
   ts: number;
   /** Id of the first signal that triggered the compute that emitted this one, or `null`. */
   causeId: string | null;
+  /**
+   * The daemon it came from, for a signal of another daemon of the cluster (federation);
+   * absent for a signal of this daemon.
+   */
+  node?: string;
 }
 
 /** Why a compute runs. */

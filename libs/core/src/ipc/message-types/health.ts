@@ -33,6 +33,34 @@ export interface WorkflowHealth {
   disabled: boolean;
 }
 
+/** Another daemon of the cluster, as its heartbeats show it. */
+export interface FederationNodeHealth {
+  node: string;
+  /** When its last heartbeat arrived, epoch ms. */
+  lastSeenAt: number;
+  /** Its outbox size in that heartbeat. */
+  outbox: number;
+}
+
+/** This daemon's link to the cluster's broker (present when nerve.yaml has a `federation` block). */
+export interface FederationHealth {
+  node: string;
+  servers: string[];
+  /** `connecting` until the first connection, then `connected` / `disconnected`. */
+  state: "connecting" | "connected" | "disconnected";
+  connected: boolean;
+  /** Signals of this daemon waiting to be published. */
+  outbox: number;
+  /** Signals in the broker not yet committed here (pending + unacked for this node's consumer); null until known. */
+  lag: number | null;
+  /** Senses whose signals are published (`["*"]` for all). */
+  publish: string[];
+  /** The last broker error, or null. */
+  lastError: string | null;
+  /** Other daemons heard from, by name. */
+  nodes: FederationNodeHealth[];
+}
+
 export interface HealthResult {
   pid: number;
   /** The workspace root the daemon serves. */
@@ -41,6 +69,8 @@ export interface HealthResult {
   version: string;
   groups: GroupHealth[];
   workflows: WorkflowHealth[];
+  /** The federation link; absent when the daemon works alone. */
+  federation?: FederationHealth;
 }
 
 /** Validates a `health` request whose id and type are already checked: it takes no fields. */

@@ -143,6 +143,9 @@ describe.skipIf(!natsServerAvailable)("federation over a real nats-server", () =
     expect(logRows(b.root, { source: "sense:disk" })).toEqual([]);
     const status = await federation(a.root);
     expect(status).toMatchObject({ node: "a", connected: true, outbox: 0, publish: ["disk"] });
+    const text = await nerve(["status", "--root", a.root]);
+    expect(text.stdout).toContain(`federation: node a, connected to ${broker.url}`);
+    expect(text.stdout).toContain("outbox 0 waiting");
     await waitFor(
       async () => (await federation(b.root))?.nodes.some((n) => n.node === "a"),
       "b to see a's heartbeat",

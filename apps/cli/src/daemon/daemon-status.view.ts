@@ -1,6 +1,7 @@
 import type { HealthResult } from "@nerve/core";
 import { paint } from "../common/output.js";
 import { formatTable } from "../common/table.js";
+import { formatFederation } from "./federation-status.view.js";
 
 /** `nerve status` on a terminal. */
 export function formatHealth(health: HealthResult): string {
@@ -40,6 +41,7 @@ export function formatHealth(health: HealthResult): string {
       ),
     );
   }
+  if (health.federation !== undefined) lines.push(...formatFederation(health.federation));
   return lines.join("\n");
 }
 

@@ -88,6 +88,9 @@ export class ReflexScheduler
     });
     this.apply(planReflexes(config.current));
     this.node = config.current.federation?.node ?? null;
+    // From the start, not at start(): the federation may commit signals of other daemons before
+    // this scheduler starts (a restart catching up); their triggers wait for start().
+    this.unsubscribeRemote = this.bus.subscribeRemote(this.onSignal);
   }
 
   get status(): SchedulerState {
@@ -122,7 +125,6 @@ export class ReflexScheduler
     this.state = "running";
     this.startedAt = this.clock.now();
     this.unsubscribe = this.bus.subscribe("*", this.onSignal);
-    this.unsubscribeRemote = this.bus.subscribeRemote(this.onSignal);
     for (const slot of this.slots.values()) {
       this.syncIntervals(slot);
       this.pump(slot);

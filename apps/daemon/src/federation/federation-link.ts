@@ -169,12 +169,28 @@ export class FederationLink {
           this.options.publisher.detach();
         } else if (status.type === "reconnect" && this.consumer !== null) {
           this.state = "connected";
-          this.options.publisher.attach(jetstream(nc));
+          void this.resume(nc);
         } else if (status.type === "error") {
           this.lastError = String(status.error);
         }
       }
     })().catch(() => undefined);
+  }
+
+  /**
+   * After a reconnect: a broker that lost its store has neither the stream nor this node's
+   * consumer, so both are made again (cheap lookups otherwise) before publishing resumes. The
+   * consumer's pull loop finds its consumer again by itself.
+   */
+  private async resume(nc: NatsConnection): Promise<void> {
+    try {
+      const jsm = await jetstreamManager(nc);
+      await this.ensureStream(jsm);
+      await this.ensureConsumer(jsm, consumerName(this.options.federation.node));
+    } catch (error) {
+      this.fail(error);
+    }
+    if (!this.closed) this.options.publisher.attach(jetstream(nc));
   }
 
   private startHeartbeats(nc: NatsConnection, jsm: JetStreamManager, durable: string): void {

@@ -1,5 +1,7 @@
+import { spawn } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { RunStatus } from "@nerve/core";
 import type { Database } from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -221,6 +223,54 @@ describe(RunArchive.name, () => {
         new RunArchive(db, root).archive({ olderThanMs: DAY_MS, now: NOW }),
       ).rejects.toThrow(ArchiveBusyError);
       expect(dbRunIds()).toHaveLength(all.length);
+    });
+
+    it("keeps every run exactly once while another process records runs", async () => {
+      // Enough runs for the archive to take many pages and delete transactions.
+      const insert = db.prepare(
+        "INSERT INTO workflow_runs (run_id, workflow, status, max_rounds, source, created_at, " +
+          "ended_at, updated_at) VALUES (?, 'w', 'completed', 3, 'cli', ?, ?, ?)",
+      );
+      const seeded: string[] = [];
+      db.transaction(() => {
+        for (let i = 0; i < 12_000; i += 1) {
+          const ts = DAY6 + ((i * 21_600) % (3 * DAY_MS)); // over Jan 6, 7, 8
+          seeded.push(`seed-${String(i).padStart(6, "0")}`);
+          insert.run(seeded[i], ts, ts + 1, ts + 1);
+        }
+      })();
+      const script = fileURLToPath(new URL("../__fixtures__/run-writer.mjs", import.meta.url));
+      const child = spawn(
+        process.execPath,
+        [script, storePaths(root).logDb, String(DAY6 + 7), String(NOW)],
+        { stdio: ["ignore", "pipe", "inherit"] },
+      );
+      let output = "";
+      child.stdout.setEncoding("utf8");
+      child.stdout.on("data", (chunk: string) => (output += chunk));
+      const exited = new Promise<number | null>((resolve) => child.on("exit", resolve));
+      await expect.poll(() => output, { timeout: 20_000 }).toContain("ready");
+
+      const result = await new RunArchive(db, root).archive({ olderThanMs: DAY_MS, now: NOW });
+      child.kill("SIGTERM");
+      expect(await exited).toBe(0);
+      const written = Number(/written (\d+)/.exec(output)![1]);
+      expect(written).toBeGreaterThan(0);
+      expect(result.runs).toBeGreaterThanOrEqual(12_005);
+      const children = Array.from(
+        { length: written },
+        (_, i) => `child-${String(i).padStart(8, "0")}`,
+      );
+      expectExactlyOnce([...all, ...seeded, ...children]);
+      // A rerun sweeps up the child's runs of the old day that ended meanwhile.
+      await new RunArchive(db, root).archive({ olderThanMs: DAY_MS, now: NOW });
+      expectExactlyOnce([...all, ...seeded, ...children]);
+      expect(
+        db
+          .prepare("SELECT count(*) FROM workflow_runs WHERE ended_at < ?")
+          .pluck()
+          .get(Date.UTC(2026, 0, 9)),
+      ).toBe(0);
     });
   });
 });

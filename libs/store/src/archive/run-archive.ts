@@ -42,7 +42,6 @@ export const FINAL_RUN_STATUSES: readonly RunStatus[] = (
 
 const PAGE_ROWS = 2_000;
 const DELETE_CHUNK = 500;
-const FINAL_IN = `status IN (${FINAL_RUN_STATUSES.map((s) => `'${s}'`).join(", ")})`;
 
 /**
  * Moves the `workflow_runs` rows of terminal runs that ended long ago into
@@ -108,19 +107,28 @@ export class RunArchive {
 
   /** Start of every UTC day of creation of a run to archive, oldest first (index seeks). */
   private daysBefore(cutoff: number): number[] {
-    // created_at < cutoff too: a run ends after it is created, and it keeps SQLite on the index.
-    const next = this.db
+    // Per status, in index order, so each seek stops at the first run that ended in time.
+    // created_at < cutoff too: a run ends after it is created, and it bounds the seek.
+    const first = this.db
       .prepare(
-        `SELECT min(created_at) FROM workflow_runs WHERE ${FINAL_IN} ` +
-          "AND created_at >= ? AND created_at < ? AND ended_at < ?",
+        "SELECT created_at FROM workflow_runs WHERE status = ? AND created_at >= ? " +
+          "AND created_at < ? AND ended_at < ? ORDER BY created_at LIMIT 1",
       )
       .pluck();
+    const next = (from: number): number | null => {
+      let min: number | null = null;
+      for (const status of FINAL_RUN_STATUSES) {
+        const ts = first.get(status, from, cutoff, cutoff) as number | undefined;
+        if (ts !== undefined && (min === null || ts < min)) min = ts;
+      }
+      return min;
+    };
     const starts: number[] = [];
-    let ts = next.get(Number.MIN_SAFE_INTEGER, cutoff, cutoff) as number | null;
+    let ts = next(Number.MIN_SAFE_INTEGER);
     while (ts !== null) {
       const start = Math.floor(ts / DAY_MS) * DAY_MS;
       starts.push(start);
-      ts = next.get(start + DAY_MS, cutoff, cutoff) as number | null;
+      ts = next(start + DAY_MS);
     }
     return starts;
   }
@@ -184,9 +192,11 @@ export class RunArchive {
     for (const status of FINAL_RUN_STATUSES) {
       let after = { createdAt: Number.MIN_SAFE_INTEGER, rid: 0 };
       for (;;) {
+        // The lower bound moves with the page, so each page is an index seek, not a rescan.
+        const lower = Math.max(from, after.createdAt);
         const rows = page.all(
           status,
-          from,
+          lower,
           to,
           cutoff,
           after.createdAt,

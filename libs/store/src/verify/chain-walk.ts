@@ -1,5 +1,5 @@
 import { readdirSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import type { Database as SqliteDatabase } from "better-sqlite3";
 import { GENESIS_HASH, canonicalRow, chainHash } from "../log/log-chain.js";
 import { ArchiveSource, type WalkedRow } from "./archive-source.js";
@@ -20,6 +20,11 @@ export interface ChainWalkOptions {
   onProgress?: (progress: VerifyProgress) => void;
   /** Called for each row's payload text (the blob check collects hashes from it). */
   onPayload?: (payload: string) => void;
+  /**
+   * Where retention deleted the oldest archived days (meta `archive.pruned`): the walk starts
+   * after its last row and checks that the first row kept links to its hash.
+   */
+  pruned?: { day: string; lastId: number; lastHash: string | null } | null;
 }
 
 export interface ChainWalkResult {
@@ -40,7 +45,10 @@ export function walkChain(
   report: (problem: VerifyProblem) => void,
   options: ChainWalkOptions = {},
 ): ChainWalkResult {
-  const files = dayFiles(archiveDir, options.fromDay);
+  const pruned = options.fromDay === undefined ? (options.pruned ?? null) : null;
+  const files = dayFiles(archiveDir, options.fromDay).filter(
+    (file) => pruned === null || dayOf(file) > pruned.day,
+  );
   const sources: Source[] = files.map((file) => {
     const archive = new ArchiveSource(file, report);
     return { head: null, next: () => archive.next() };
@@ -73,6 +81,12 @@ export function walkChain(
   let lastId = 0;
   let walked = 0;
   let chained = false;
+  if (pruned !== null) {
+    prev = pruned.lastHash;
+    lastId = pruned.lastId;
+    chained = true;
+    result.head = { id: pruned.lastId, hash: pruned.lastHash };
+  }
   for (;;) {
     const source = lowest(sources);
     if (source === null) break;
@@ -82,6 +96,7 @@ export function walkChain(
     if (walked % PROGRESS_EVERY === 0) {
       options.onProgress?.({ phase: row.fromArchive ? "archive" : "db", rows: walked });
     }
+    if (pruned !== null && row.id <= pruned.lastId) continue; // its day was deleted by retention.
     if (row.payload !== null && onPayload !== undefined) onPayload(row.payload);
     if (row.id === lastId && walked > 1) {
       // In a day file and still in the database: a run stopped between the two (legal) —
@@ -175,4 +190,8 @@ export function dayFiles(dir: string, fromDay?: string): string[] {
     .filter((day): day is string => day !== undefined && (fromDay === undefined || day >= fromDay))
     .sort()
     .map((day) => join(dir, `${day}.jsonl`));
+}
+
+function dayOf(file: string): string {
+  return DAY_FILE.exec(basename(file))?.[1] ?? "";
 }

@@ -92,6 +92,11 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
     await this.running;
   }
 
+  /** Whether a pass is running. */
+  get busy(): boolean {
+    return this.running !== null;
+  }
+
   /** The last pass's result (null before the first one ended). */
   get last(): RetentionResult | null {
     return this.lastResult;

@@ -10,6 +10,7 @@ import { LifecycleModule } from "./lifecycle/lifecycle.module.js";
 import { ModuleHost } from "./modules/module-host.service.js";
 import { NerveApiModule } from "./modules/nerve-api.module.js";
 import { ReflexModule } from "./reflex/reflex.module.js";
+import { RetentionModule } from "./retention/retention.module.js";
 import { SenseModule } from "./sense/sense.module.js";
 import { WatchModule } from "./watch/watch.module.js";
 import { WorkflowModule } from "./workflow/workflow.module.js";
@@ -51,6 +52,7 @@ export class NerveModule {
         ReflexModule,
         WorkflowModule,
         LifecycleModule,
+        RetentionModule,
         NerveApiModule,
         ...(options.ipc === false ? [] : [IpcModule]),
         ...(options.watch === false ? [] : [WatchModule]),

@@ -31,3 +31,13 @@ export {
   chainPendingRows,
   type ChainHead,
 } from "./log/log-chain.js";
+export {
+  ARCHIVE_PRUNED_KEY,
+  StoreRetention,
+  parseAnchor,
+  type PruneAnchor,
+  type PruneReason,
+  type RetentionHooks,
+  type RetentionPolicy,
+  type RetentionResult,
+} from "./retention/store-retention.js";

@@ -6,6 +6,7 @@ import { TOP_LEVEL_KEYS, TopLevelDto } from "./dto/top-level.dto.js";
 import { compileModules } from "./compile-modules.js";
 import { compileReflexes } from "./compile-reflexes.js";
 import { compileSenses } from "./compile-senses.js";
+import { compileStore } from "./compile-store.js";
 import { compileWorkflows } from "./compile-workflows.js";
 import { integerOr } from "./compile-values.js";
 import { isValidName } from "./names.js";
@@ -77,6 +78,7 @@ function compile(text: string, fs: WorkspaceFs): ConfigReport {
   });
   const workflows = compileWorkflows(ctx, top.get("workflows") ?? NOTHING, fs);
   const modules = compileModules(ctx, top.get("modules"), fs);
+  const store = compileStore(ctx, top.get("store"));
 
   for (const [name, entry] of senses.declared ?? []) {
     if (isValidName(name) && !reflexes.scheduled.has(name)) {
@@ -104,6 +106,7 @@ function compile(text: string, fs: WorkspaceFs): ConfigReport {
     reflexes: reflexes.reflexes,
     workflows,
     modules,
+    store,
   };
   return report([], ctx.warnings, config);
 }

@@ -39,6 +39,18 @@ export interface CompiledConfig {
   workflows: CompiledWorkflow[];
   /** Normalised paths relative to the workspace root, without duplicates. */
   modules: string[];
+  /** Retention of the log and its archive (`store:`). */
+  store: CompiledStore;
+}
+
+/** The `store:` block: what the daemon's retention pass keeps, archives and deletes. */
+export interface CompiledStore {
+  /** Whole UTC days older than this go to the archive (default 7 days). */
+  archiveAfterMs: number;
+  /** Archived days older than this are deleted; null: never. */
+  deleteArchiveAfterMs: number | null;
+  /** `logs.db` + the archive kept under this many bytes, oldest archived days deleted first; null: no limit. */
+  maxSizeBytes: number | null;
 }
 
 export interface CompiledSense {

@@ -1,5 +1,5 @@
 import { readdirSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import type { Database as SqliteDatabase } from "better-sqlite3";
 import { GENESIS_HASH, canonicalRow, chainHash } from "../log/log-chain.js";
 import { ArchiveSource, type WalkedRow } from "./archive-source.js";
@@ -22,6 +22,18 @@ export interface ChainWalkOptions {
   onProgress?: (progress: VerifyProgress) => void;
   /** Called for each row's payload text (the blob check collects hashes from it). */
   onPayload?: (payload: string) => void;
+  /**
+   * Where retention deleted the oldest archived days (meta `archive.pruned`): the walk starts
+   * after its last row and checks that the first row kept links to its hash.
+   */
+  pruned?: PrunedAnchor | null;
+}
+
+/** The last archived day retention deleted, and its last row. */
+export interface PrunedAnchor {
+  day: string;
+  lastId: number;
+  lastHash: string | null;
 }
 
 export interface ChainWalkResult {
@@ -50,8 +62,11 @@ export function walkChain(
   report: (problem: VerifyProblem) => void,
   options: ChainWalkOptions = {},
 ): ChainWalkResult {
-  const files = dayFiles(archiveDir, options.fromDay);
-  const walk = new ChainWalk(report, options, files.length);
+  const pruned = options.fromDay === undefined ? (options.pruned ?? null) : null;
+  const files = dayFiles(archiveDir, options.fromDay).filter(
+    (file) => pruned === null || dayOf(file) > pruned.day,
+  );
+  const walk = new ChainWalk(report, options, files.length, pruned);
   const sources: Source[] = files.map((file) => {
     const archive = new ArchiveSource(file, report);
     return { head: null, next: () => archive.next() };
@@ -91,6 +106,7 @@ class ChainWalk {
     private readonly report: (problem: VerifyProblem) => void,
     private readonly options: ChainWalkOptions,
     days: number,
+    private readonly pruned: PrunedAnchor | null,
   ) {
     this.prev = options.fromDay === undefined ? GENESIS_HASH : null;
     this.result = {
@@ -98,6 +114,12 @@ class ChainWalk {
       days,
       head: { id: 0, hash: GENESIS_HASH },
     };
+    if (pruned !== null) {
+      this.prev = pruned.lastHash;
+      this.lastId = pruned.lastId;
+      this.chained = true;
+      this.result.head = { id: pruned.lastId, hash: pruned.lastHash };
+    }
   }
 
   /**
@@ -109,7 +131,9 @@ class ChainWalk {
     const { parts, count, lo, hi } = page;
     // Rows missing or without hash, a gap before the page, a row also archived, a blob to note.
     if (hi - lo + 1 !== count || parts.length !== count) return false;
-    if (this.prev === null || (this.walked > 0 && lo !== this.lastId + 1)) return false;
+    if (this.prev === null || ((this.walked > 0 || this.chained) && lo !== this.lastId + 1)) {
+      return false;
+    }
     if (this.options.onPayload !== undefined && BLOB_NAME.test(page.text)) return false;
     let prev = this.prev;
     for (const part of parts) {
@@ -137,6 +161,8 @@ class ChainWalk {
     if (this.walked % PROGRESS_EVERY === 0) {
       this.options.onProgress?.({ phase: row.fromArchive ? "archive" : "db", rows: this.walked });
     }
+    // Its day was deleted by retention.
+    if (this.pruned !== null && row.id <= this.pruned.lastId) return;
     if (row.payload !== null) this.options.onPayload?.(row.payload);
     if (row.id === this.lastId && this.walked > 1) {
       // In a day file and still in the database: a run stopped between the two (legal) —
@@ -230,4 +256,8 @@ export function dayFiles(dir: string, fromDay?: string): string[] {
     .filter((day): day is string => day !== undefined && (fromDay === undefined || day >= fromDay))
     .sort()
     .map((day) => join(dir, `${day}.jsonl`));
+}
+
+function dayOf(file: string): string {
+  return DAY_FILE.exec(basename(file))?.[1] ?? "";
 }

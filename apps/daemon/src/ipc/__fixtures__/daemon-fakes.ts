@@ -49,6 +49,7 @@ export function sampleConfig(): CompiledConfig {
       },
     ],
     modules: [],
+    store: { archiveAfterMs: 7 * 86_400_000, deleteArchiveAfterMs: null, maxSizeBytes: null },
   };
 }
 

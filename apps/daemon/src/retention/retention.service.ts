@@ -150,7 +150,7 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
 
   private record(result: RetentionResult, reason: PassReason, policy: CompiledStore): void {
     const { archived, pruned } = result;
-    if (archived.rows > 0 || result.vacuumedBytes > 0) {
+    if (archived.rows > 0 || archived.runs > 0 || result.vacuumedBytes > 0) {
       this.logStore.append({
         source: "daemon",
         type: "store.archived",
@@ -158,6 +158,7 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
           reason,
           days: archived.days,
           rows: archived.rows,
+          runs: archived.runs,
           vacuumedBytes: result.vacuumedBytes,
           bytesBefore: result.bytesBefore,
           bytesAfter: result.bytesAfter,

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { tempRoot } from "../__fixtures__/temp-root.js";
 import { DAY_MS } from "../archive/archive-file.js";
 import { LogStore } from "../log/log-store.js";
+import { RunStore } from "../runs/run-store.js";
 import { openLogDatabase } from "../log/open-log-db.js";
 import { storePaths } from "../paths.js";
 import { StoreVerifier } from "../verify/store-verifier.js";
@@ -54,6 +55,8 @@ describe(StoreRetention.name, () => {
 
   it("archives whole days older than archive_after and gives the freed pages back", async () => {
     await seed(200);
+    const runs = new RunStore(db, undefined, () => DAY1 + 3_600_000);
+    runs.create({ workflow: "w", status: "dropped", maxRounds: 1, source: "cli" });
     const file = storePaths(root).logDb;
     db.pragma("wal_checkpoint(TRUNCATE)");
     const before = statSync(file).size;
@@ -61,6 +64,8 @@ describe(StoreRetention.name, () => {
     db.pragma("wal_checkpoint(TRUNCATE)");
     expect(result.archived.days).toHaveLength(13); // Jan 1..13: older than Jan 14, 00:00.
     expect(result.archived.rows).toBe(13 * 200);
+    expect(result.archived.runs).toBe(1); // the ended run of Jan 1 follows its day
+    expect(db.prepare("SELECT count(*) FROM workflow_runs").pluck().get()).toBe(0);
     expect(result.vacuumedBytes).toBeGreaterThan(0);
     expect(statSync(file).size).toBeLessThan(before);
     expect(ids()).toHaveLength(8 * 200);

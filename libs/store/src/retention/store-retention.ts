@@ -5,6 +5,7 @@ import type { Database as SqliteDatabase } from "better-sqlite3";
 import { DAY_MS, utcDay } from "../archive/archive-file.js";
 import { acquireArchiveLock } from "../archive/archive-lock.js";
 import { LogArchive, type ArchiveHooks } from "../archive/log-archive.js";
+import { RunArchive } from "../archive/run-archive.js";
 import { InvalidQueryError } from "../errors/store.error.js";
 import { fsyncDir } from "../fs-durable.js";
 import { UPSERT_META_SQL } from "../log/schema.js";
@@ -32,7 +33,8 @@ export type PruneReason = "age" | "size";
 
 /** What one pass did; the daemon logs it as `store.archived` and `store.pruned` rows. */
 export interface RetentionResult {
-  archived: { days: string[]; rows: number };
+  /** Log rows and ended workflow runs moved to the archive. */
+  archived: { days: string[]; rows: number; runs: number };
   /** Bytes `logs.db` gave back to the file system. */
   vacuumedBytes: number;
   pruned: { day: string; rows: number; bytes: number; reason: PruneReason }[];
@@ -87,8 +89,13 @@ export class StoreRetention {
     const bytesBefore = this.storeBytes();
     const archiver = new LogArchive(this.db, this.paths.root, this.hooks);
     const archived = await archiver.archive({ olderThanMs: policy.archiveAfterMs, now });
+    // Ended runs of those days follow their messages (`nerve workflow inspect` reads both).
+    const runs = await new RunArchive(this.db, this.paths.root).archive({
+      olderThanMs: policy.archiveAfterMs,
+      now,
+    });
     const result: RetentionResult = {
-      archived: { days: archived.days.map((d) => d.day), rows: archived.deleted },
+      archived: { days: archived.days.map((d) => d.day), rows: archived.deleted, runs: runs.runs },
       vacuumedBytes: await this.vacuum(),
       pruned: [],
       bytesBefore,

@@ -17,6 +17,7 @@ import {
   DaemonStopCommand,
 } from "./daemon/daemon.command.js";
 import { DevCommand } from "./dev/dev.command.js";
+import { EventsCommand } from "./events/events.command.js";
 import { InitCommand } from "./init/init.command.js";
 import { LogsCommand } from "./logs/logs.command.js";
 import { DocsCommand } from "./reference/docs.command.js";
@@ -59,6 +60,7 @@ import { WorkflowCommand } from "./workflow/workflow.command.js";
     RestartCommand,
     StatusCommand,
     LogsCommand,
+    EventsCommand,
     SenseCommand,
     SenseListCommand,
     SenseTriggerCommand,

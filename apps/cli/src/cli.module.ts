@@ -30,6 +30,7 @@ import { SenseCommand } from "./sense/sense.command.js";
 import { StoreArchiveCommand } from "./store/store-archive.command.js";
 import { StoreHeadCommand, StoreVerifyCommand } from "./store/store-verify.command.js";
 import { StoreCommand } from "./store/store.command.js";
+import { TraceCommand } from "./trace/trace.command.js";
 import { ValidateCommand } from "./validate/validate.command.js";
 import { WorkflowInspectCommand } from "./workflow/workflow-inspect.command.js";
 import { WorkflowListCommand } from "./workflow/workflow-list.command.js";
@@ -61,6 +62,7 @@ import { WorkflowCommand } from "./workflow/workflow.command.js";
     StatusCommand,
     LogsCommand,
     EventsCommand,
+    TraceCommand,
     SenseCommand,
     SenseListCommand,
     SenseTriggerCommand,

@@ -68,6 +68,17 @@ describe("supervision that explains itself", () => {
     expect(disabled.reenable).toContain("senses/crash/");
     expect(disabled.reenable).toContain("nerve.yaml");
 
+    const list = await nerve(["sense", "list", "--json", "--root", root]);
+    const [crash] = JSON.parse(list.stdout) as {
+      disabled: boolean;
+      disabledReason: string;
+      reenable: string;
+      groupState: string;
+    }[];
+    expect(crash).toMatchObject({ disabled: true, groupState: "disabled" });
+    expect(crash.disabledReason).toContain("crash loop");
+    expect(crash.reenable).toContain("senses/crash/");
+
     const text = await nerve(["status", "--root", root]);
     expect(text.stdout).toContain("group fragile: disabled, 5 deaths in the last 60 s");
     expect(text.stdout).toContain("code 3");

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { HealthResult } from "@nerve/core";
 import { nerve } from "../support/cli.js";
-import { startDaemon, stopDaemon } from "../support/daemon.js";
+import { startDaemon, stopDaemon, waitForRows } from "../support/daemon.js";
 import { makeWorkspace, waitFor } from "../support/workspace.js";
 
 let root: string;
@@ -89,8 +89,9 @@ describe("supervision that explains itself", () => {
   it("records why a run was dropped, and workflow list shows it", async () => {
     // The workflow does not compile, and drops what it cannot start.
     ({ root, cleanup } = makeWorkspace({
-      "nerve.yaml": ["workflows:", "  broken:", "    overflow: drop", ""].join("\n"),
+      "nerve.yaml": ["workflows:", "  broken:", "    overflow: drop", "  waits: {}", ""].join("\n"),
       "workflows/broken/index.ts": "export default {{{ not typescript\n",
+      "workflows/waits/index.ts": "export default {{{ not typescript\n",
     }));
     await startDaemon(root);
     const health = await waitFor(async () => {
@@ -108,5 +109,11 @@ describe("supervision that explains itself", () => {
     expect(run.error).toBe("the workflow cannot start runs now and overflow is drop");
     const text = await nerve(["workflow", "list", "--all", "--root", root]);
     expect(text.stdout).toContain("✗ the workflow cannot start runs now");
+
+    // With overflow: queue the run waits, and its queued row says why.
+    const queued = await nerve(["workflow", "trigger", "waits", "--json", "--root", root]);
+    const { runId } = JSON.parse(queued.stdout) as { runId: string; status: string };
+    const [row] = await waitForRows(root, { type: "workflow.queued", refId: runId }, 1);
+    expect(row.payload).toMatchObject({ reason: "disabled" });
   });
 });

@@ -48,7 +48,8 @@ export class SenseService {
     );
     for (const sense of senses) {
       if (sense.disabled && sense.reenable) {
-        printLine(`${paint(sense.name, "bold")}: to re-enable, ${sense.reenable}`);
+        const why = sense.disabledReason ? ` ${paint(sense.disabledReason, "red")};` : "";
+        printLine(`${paint(sense.name, "bold")}:${why} to re-enable, ${sense.reenable}`);
       }
     }
     if (!live) printLine(paint("(no daemon running: live fields are empty)", "dim"));

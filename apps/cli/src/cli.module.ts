@@ -16,6 +16,7 @@ import {
   DaemonStatusCommand,
   DaemonStopCommand,
 } from "./daemon/daemon.command.js";
+import { DashboardCommand } from "./dashboard/dashboard.command.js";
 import { DevCommand } from "./dev/dev.command.js";
 import { InitCommand } from "./init/init.command.js";
 import { LogsCommand } from "./logs/logs.command.js";
@@ -59,6 +60,7 @@ import { WorkflowCommand } from "./workflow/workflow.command.js";
     RestartCommand,
     StatusCommand,
     LogsCommand,
+    DashboardCommand,
     SenseCommand,
     SenseListCommand,
     SenseTriggerCommand,

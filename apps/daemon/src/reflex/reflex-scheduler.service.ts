@@ -25,6 +25,7 @@ import {
   cancelTimers,
   emptyStats,
   newSlot,
+  recordCompute,
   recordFailure,
   syncIntervals,
   wakeTimerName,
@@ -169,7 +170,13 @@ export class ReflexScheduler
   senseStatus(sense: string): SenseStatus | null {
     const slot = this.slots.get(sense);
     if (slot === undefined || slot.removed) return null;
-    return { ...slot.stats, running: slot.running, pending: slot.pending.size };
+    const stats = slot.stats;
+    return {
+      ...stats,
+      recent: [...stats.recent],
+      running: slot.running,
+      pending: slot.pending.size,
+    };
   }
 
   /** Names of the senses of the running config (for messages; SenseRegistry.list gives YAML order). */
@@ -319,6 +326,11 @@ export class ReflexScheduler
     const stats = slot.stats;
     stats.computes += 1;
     stats.lastComputeAt = outcome.endedAt;
+    recordCompute(stats, {
+      at: outcome.endedAt,
+      ms: Math.max(0, outcome.endedAt - outcome.startedAt),
+      ok: outcome.ok,
+    });
     try {
       const handled = this.outcomes.handle(slot.name, outcome, causeId);
       if (handled.signal !== null) stats.lastSignalAt = handled.signal.ts;

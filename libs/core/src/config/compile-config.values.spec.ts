@@ -21,7 +21,7 @@ describe(compileConfig.name, () => {
           path: "",
           line: 1,
           col: 1,
-          message: `expected a mapping with the keys max_rounds, senses, reflexes, workflows, modules at the top level, ${got}`,
+          message: `expected a mapping with the keys max_rounds, senses, reflexes, workflows, modules, dashboard at the top level, ${got}`,
         },
       ]);
     });

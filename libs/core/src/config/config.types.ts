@@ -39,6 +39,16 @@ export interface CompiledConfig {
   workflows: CompiledWorkflow[];
   /** Normalised paths relative to the workspace root, without duplicates. */
   modules: string[];
+  /** Where the web dashboard listens; absent when nerve.yaml has no `dashboard` (it is off). */
+  dashboard?: CompiledDashboard;
+}
+
+/** The `dashboard` section: the daemon serves its web dashboard on `host`:`port`. */
+export interface CompiledDashboard {
+  /** TCP port; 0 asks the system for any free port. */
+  port: number;
+  /** Address to listen on (127.0.0.1 unless nerve.yaml says otherwise). */
+  host: string;
 }
 
 export interface CompiledSense {

@@ -10,6 +10,8 @@ export const CONFIG_DEFAULTS = {
   concurrency: 1,
   overflow: "queue",
   maxQueue: 100,
+  dashboardPort: 7777,
+  dashboardHost: "127.0.0.1",
 } as const;
 
 /** The inclusive range accepted for `max_rounds`. */

@@ -10,7 +10,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { nerve } from "../support/cli.js";
 import { logRows, startDaemon, stopDaemon, waitForRows } from "../support/daemon.js";
-import { makeWorkspace, waitFor } from "../support/workspace.js";
+import { makeWorkspace } from "../support/workspace.js";
 import { DASHBOARD_WORKSPACE } from "./dashboard-workspace.js";
 
 /** Debian's chromium (installed by .ci/run when absent), or the one CHROMIUM_PATH names. */

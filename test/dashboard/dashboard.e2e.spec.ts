@@ -132,11 +132,9 @@ describe.skipIf(!existsSync(CHROMIUM))(
         ).sort(),
       ).toEqual(health.workflows.map((w) => w.name).sort());
       // A few seconds of rates, so the charts have lines to draw.
-      await page.waitForFunction(
-        () => document.querySelectorAll(".card .value")[1]?.textContent !== "–",
-        null,
-        { timeout: WAIT },
-      );
+      await expect
+        .poll(() => page.locator(".card .value").nth(1).textContent(), { timeout: WAIT })
+        .not.toBe("–");
       await page.waitForTimeout(4_000);
       await shot("overview");
       await page.emulateMedia({ colorScheme: "dark" });
@@ -200,7 +198,7 @@ describe.skipIf(!existsSync(CHROMIUM))(
         page.getByTestId("payload-view"),
         '<script>window.__xss = 1</script><img src=x onerror=\\"window.__xss = 2\\">',
       );
-      expect(await page.evaluate(() => (window as { __xss?: unknown }).__xss)).toBeUndefined();
+      expect(await page.evaluate(() => (globalThis as { __xss?: unknown }).__xss)).toBeUndefined();
       expect(await page.locator("main img, main script").count()).toBe(0);
       await shot("signals");
       await open("#/log?type=signal&source=sense:xss");
@@ -209,7 +207,7 @@ describe.skipIf(!existsSync(CHROMIUM))(
         .first()
         .waitFor({ timeout: WAIT });
       expect(await page.locator("main img, main script").count()).toBe(0);
-      expect(await page.evaluate(() => (window as { __xss?: unknown }).__xss)).toBeUndefined();
+      expect(await page.evaluate(() => (globalThis as { __xss?: unknown }).__xss)).toBeUndefined();
     });
 
     it("turns Trigger on a sense into a compute", async () => {

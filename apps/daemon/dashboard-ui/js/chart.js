@@ -17,7 +17,15 @@ export function lineChart(container, series, { height = 200, yLabel } = {}) {
     legend: { show: true, live: false },
     cursor: { drag: { x: false, y: false } },
     scales: { x: { time: true }, y: { range: (_u, _min, max) => [0, Math.max(1, max * 1.15)] } },
-    axes: [axis, { ...axis, label: yLabel, size: 48 }],
+    axes: [
+      {
+        ...axis,
+        // Whole seconds at least: a minute of samples reads as clock times, not milliseconds.
+        incrs: [1, 5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600],
+        values: (_u, ticks) => ticks.map((t) => new Date(t * 1000).toLocaleTimeString()),
+      },
+      { ...axis, label: yLabel, size: 48 },
+    ],
     series: [
       {},
       ...series.map((s) => ({

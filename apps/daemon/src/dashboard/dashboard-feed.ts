@@ -109,8 +109,10 @@ export class DashboardFeed implements OnModuleDestroy {
   }
 
   onModuleDestroy(): void {
-    this.state = "closed";
+    // Streams first: the last one to leave unsubscribes from the bus and the log.
     this.disconnectAll();
+    if (this.state === "live") this.stop();
+    this.state = "closed";
   }
 
   private detach(client: FeedClient): void {

@@ -16,6 +16,7 @@ import {
   DaemonStatusCommand,
   DaemonStopCommand,
 } from "./daemon/daemon.command.js";
+import { DashboardCommand } from "./dashboard/dashboard.command.js";
 import { DevCommand } from "./dev/dev.command.js";
 import { EventsCommand } from "./events/events.command.js";
 import { InitCommand } from "./init/init.command.js";
@@ -63,6 +64,7 @@ import { WorkflowCommand } from "./workflow/workflow.command.js";
     LogsCommand,
     EventsCommand,
     TraceCommand,
+    DashboardCommand,
     SenseCommand,
     SenseListCommand,
     SenseTriggerCommand,

@@ -3,6 +3,7 @@ import { Module, type DynamicModule } from "@nestjs/common";
 import { EventEmitterModule } from "@nestjs/event-emitter";
 import { ScheduleModule } from "@nestjs/schedule";
 import { StoreModule } from "@nerve/store";
+import { DashboardModule } from "./dashboard/dashboard.module.js";
 import { IpcModule } from "./ipc/ipc.module.js";
 import { KernelModule } from "./kernel/kernel.module.js";
 import type { NerveOptions } from "./kernel/nerve-options.js";
@@ -54,6 +55,7 @@ export class NerveModule {
         LifecycleModule,
         RetentionModule,
         NerveApiModule,
+        DashboardModule,
         ...(options.ipc === false ? [] : [IpcModule]),
         ...(options.watch === false ? [] : [WatchModule]),
       ],

@@ -7,8 +7,11 @@ export function formatHealth(health: HealthResult): string {
   const lines = [
     `${paint("●", "green")} daemon running (pid ${health.pid}, up ${formatUptime(health.uptimeMs)}, version ${health.version})`,
     `  workspace ${health.root}`,
-    "",
   ];
+  if (health.dashboard !== undefined) {
+    lines.push(`  dashboard ${health.dashboard.url} (\`nerve dashboard\` opens it)`);
+  }
+  lines.push("");
   if (health.groups.length > 0) {
     lines.push(
       formatTable(

@@ -29,6 +29,7 @@ import {
   cancelTimers,
   emptyStats,
   newSlot,
+  recordCompute,
   recordFailure,
   syncIntervals,
   wakeTimerName,
@@ -173,7 +174,13 @@ export class ReflexScheduler
   senseStatus(sense: string): SenseStatus | null {
     const slot = this.slots.get(sense);
     if (slot === undefined || slot.removed) return null;
-    return { ...slot.stats, running: slot.running, pending: slot.pending.size };
+    const stats = slot.stats;
+    return {
+      ...stats,
+      recent: [...stats.recent],
+      running: slot.running,
+      pending: slot.pending.size,
+    };
   }
 
   /** Names of the senses of the running config (for messages; SenseRegistry.list gives YAML order). */
@@ -330,6 +337,11 @@ export class ReflexScheduler
     const stats = slot.stats;
     stats.computes += 1;
     stats.lastComputeAt = outcome.endedAt;
+    recordCompute(stats, {
+      at: outcome.endedAt,
+      ms: Math.max(0, outcome.endedAt - outcome.startedAt),
+      ok: outcome.ok,
+    });
     try {
       const handled = this.outcomes.handle(slot.name, outcome, causeId, compute);
       if (handled.signal !== null) stats.lastSignalAt = handled.signal.ts;

@@ -3,6 +3,7 @@ import { LineCounter, parseDocument } from "yaml";
 import type { CompiledConfig, ConfigIssue, ConfigReport, WorkspaceFs } from "./config.types.js";
 import { CONFIG_DEFAULTS } from "./defaults.js";
 import { TOP_LEVEL_KEYS, TopLevelDto } from "./dto/top-level.dto.js";
+import { compileDashboard } from "./compile-dashboard.js";
 import { compileModules } from "./compile-modules.js";
 import { compileReflexes } from "./compile-reflexes.js";
 import { compileSenses } from "./compile-senses.js";
@@ -79,6 +80,7 @@ function compile(text: string, fs: WorkspaceFs): ConfigReport {
   const workflows = compileWorkflows(ctx, top.get("workflows") ?? NOTHING, fs);
   const modules = compileModules(ctx, top.get("modules"), fs);
   const store = compileStore(ctx, top.get("store"));
+  const dashboard = compileDashboard(ctx, top.get("dashboard"));
 
   for (const [name, entry] of senses.declared ?? []) {
     if (isValidName(name) && !reflexes.scheduled.has(name)) {
@@ -108,6 +110,7 @@ function compile(text: string, fs: WorkspaceFs): ConfigReport {
     modules,
     store,
   };
+  if (dashboard !== null) config.dashboard = dashboard;
   return report([], ctx.warnings, config);
 }
 

@@ -41,6 +41,8 @@ export interface CompiledConfig {
   modules: string[];
   /** Retention of the log and its archive (`store:`). */
   store: CompiledStore;
+  /** Where the web dashboard listens; absent when nerve.yaml has no `dashboard` (it is off). */
+  dashboard?: CompiledDashboard;
 }
 
 /** The `store:` block: what the daemon's retention pass keeps, archives and deletes. */
@@ -51,6 +53,14 @@ export interface CompiledStore {
   deleteArchiveAfterMs: number | null;
   /** `logs.db` + the archive kept under this many bytes, oldest archived days deleted first; null: no limit. */
   maxSizeBytes: number | null;
+}
+
+/** The `dashboard` section: the daemon serves its web dashboard on `host`:`port`. */
+export interface CompiledDashboard {
+  /** TCP port; 0 asks the system for any free port. */
+  port: number;
+  /** Address to listen on (127.0.0.1 unless nerve.yaml says otherwise). */
+  host: string;
 }
 
 export interface CompiledSense {

@@ -1,4 +1,5 @@
 export type {
+  CompiledDashboard,
   CompiledConfig,
   CompiledReflex,
   CompiledSense,

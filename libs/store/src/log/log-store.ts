@@ -87,6 +87,7 @@ export class LogStore implements LogReader {
   private readonly onError: (error: LogCommitError) => void;
   private readonly now: () => number;
   private readonly onCommit: (() => void) | undefined;
+  private readonly commitListeners = new Set<() => void>();
   private buffer: (string | number | null)[] = [];
   private pending = 0;
   /** Compute lineage waiting for the next commit (it joins the log rows' transaction). */
@@ -285,6 +286,17 @@ export class LogStore implements LogReader {
     return this.reader.query(q);
   }
 
+  /**
+   * Calls `listener` after every commit (rows are readable then), until the returned function is
+   * called. For readers that follow the log as it grows, such as the dashboard's live view.
+   */
+  onCommitted(listener: () => void): () => void {
+    this.commitListeners.add(listener);
+    return () => {
+      this.commitListeners.delete(listener);
+    };
+  }
+
   /** How many log rows match the filters (buffered rows committed first). */
   count(q: LogQuery = {}): number {
     this.commitIfIdle();
@@ -388,6 +400,13 @@ export class LogStore implements LogReader {
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     this.onCommit?.();
+    for (const listener of this.commitListeners) {
+      try {
+        listener();
+      } catch {
+        // A listener is told, never trusted: the commit has happened whatever it does.
+      }
+    }
     for (const waiter of waiters) waiter.resolve(waiter.row);
     return "committed";
   }

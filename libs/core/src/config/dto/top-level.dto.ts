@@ -11,6 +11,7 @@ export const TOP_LEVEL_KEYS = [
   "workflows",
   "modules",
   "store",
+  "dashboard",
 ] as const;
 
 const roundsMessage = expected(

@@ -74,6 +74,8 @@ export interface HealthResult {
   version: string;
   groups: GroupHealth[];
   workflows: WorkflowHealth[];
+  /** Present while the web dashboard is on: its address, without the access token. */
+  dashboard?: { url: string };
 }
 
 /** Validates a `health` request whose id and type are already checked: it takes no fields. */

@@ -21,6 +21,7 @@ describe(compileConfig.name, () => {
           workflows: [],
           modules: [],
           federation: null,
+          store: { archiveAfterMs: 7 * 86_400_000, deleteArchiveAfterMs: null, maxSizeBytes: null },
         },
         errors: [],
         warnings: [],
@@ -184,6 +185,7 @@ describe(compileConfig.name, () => {
         ],
         modules: ["modules/audit.module.ts", "lib/x.js"],
         federation: null,
+        store: { archiveAfterMs: 7 * 86_400_000, deleteArchiveAfterMs: null, maxSizeBytes: null },
       });
     });
 

@@ -4,9 +4,11 @@ import type { CompiledConfig, ConfigIssue, ConfigReport, WorkspaceFs } from "./c
 import { CONFIG_DEFAULTS } from "./defaults.js";
 import { TOP_LEVEL_KEYS, TopLevelDto } from "./dto/top-level.dto.js";
 import { compileFederation } from "./compile-federation.js";
+import { compileDashboard } from "./compile-dashboard.js";
 import { compileModules } from "./compile-modules.js";
 import { compileReflexes } from "./compile-reflexes.js";
 import { compileSenses } from "./compile-senses.js";
+import { compileStore } from "./compile-store.js";
 import { compileWorkflows } from "./compile-workflows.js";
 import { integerOr } from "./compile-values.js";
 import { isValidName } from "./names.js";
@@ -84,6 +86,8 @@ function compile(text: string, fs: WorkspaceFs): ConfigReport {
     workflows,
     workflowsSection: top.get("workflows") ?? NOTHING,
   });
+  const store = compileStore(ctx, top.get("store"));
+  const dashboard = compileDashboard(ctx, top.get("dashboard"));
 
   for (const [name, entry] of senses.declared ?? []) {
     if (isValidName(name) && !reflexes.scheduled.has(name)) {
@@ -112,7 +116,9 @@ function compile(text: string, fs: WorkspaceFs): ConfigReport {
     workflows,
     modules,
     federation,
+    store,
   };
+  if (dashboard !== null) config.dashboard = dashboard;
   return report([], ctx.warnings, config);
 }
 

@@ -41,6 +41,10 @@ export interface CompiledConfig {
   modules: string[];
   /** The `federation` block, or null when this daemon works alone. */
   federation: CompiledFederation | null;
+  /** Retention of the log and its archive (`store:`). */
+  store: CompiledStore;
+  /** Where the web dashboard listens; absent when nerve.yaml has no `dashboard` (it is off). */
+  dashboard?: CompiledDashboard;
 }
 
 /** How this daemon joins a cluster of daemons over NATS JetStream. */
@@ -53,6 +57,24 @@ export interface CompiledFederation {
   publish: string[];
   /** The NATS credentials file, resolved against the workspace root when relative; null for none. */
   credentialsFile: string | null;
+}
+
+/** The `store:` block: what the daemon's retention pass keeps, archives and deletes. */
+export interface CompiledStore {
+  /** Whole UTC days older than this go to the archive (default 7 days). */
+  archiveAfterMs: number;
+  /** Archived days older than this are deleted; null: never. */
+  deleteArchiveAfterMs: number | null;
+  /** `logs.db` + the archive kept under this many bytes, oldest archived days deleted first; null: no limit. */
+  maxSizeBytes: number | null;
+}
+
+/** The `dashboard` section: the daemon serves its web dashboard on `host`:`port`. */
+export interface CompiledDashboard {
+  /** TCP port; 0 asks the system for any free port. */
+  port: number;
+  /** Address to listen on (127.0.0.1 unless nerve.yaml says otherwise). */
+  host: string;
 }
 
 export interface CompiledSense {

@@ -1,8 +1,10 @@
 export type {
+  CompiledDashboard,
   CompiledConfig,
   CompiledFederation,
   CompiledReflex,
   CompiledSense,
+  CompiledStore,
   CompiledWorkflow,
   ConfigIssue,
   ConfigReport,
@@ -16,6 +18,7 @@ export { COMPUTE_FILES, CONFIG_DEFAULTS, MAX_ROUNDS_RANGE, WORKFLOW_FILES } from
 export { OVERFLOW_POLICIES, PLACEMENTS } from "./dto/workflow.dto.js";
 export { REFLEX_KINDS } from "./dto/reflex.dto.js";
 export { formatDuration, parseDuration } from "./duration.js";
+export { formatSize, parseSize } from "./size.js";
 export { InvalidDurationError } from "./errors/invalid-duration.error.js";
 export { findSense, findWorkflow } from "./find.js";
 export { formatIssue } from "./format-issue.js";

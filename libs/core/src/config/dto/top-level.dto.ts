@@ -11,6 +11,8 @@ export const TOP_LEVEL_KEYS = [
   "workflows",
   "modules",
   "federation",
+  "store",
+  "dashboard",
 ] as const;
 
 const roundsMessage = expected(

@@ -17,6 +17,7 @@ import {
   DaemonStopCommand,
 } from "./daemon/daemon.command.js";
 import { DevCommand } from "./dev/dev.command.js";
+import { DoctorCommand } from "./doctor/doctor.command.js";
 import { InitCommand } from "./init/init.command.js";
 import { LogsCommand } from "./logs/logs.command.js";
 import { DocsCommand } from "./reference/docs.command.js";
@@ -47,6 +48,7 @@ import { WorkflowCommand } from "./workflow/workflow.command.js";
     Features,
     InitCommand,
     ValidateCommand,
+    DoctorCommand,
     DevCommand,
     DaemonCommand,
     DaemonStartCommand,

@@ -21,6 +21,12 @@ import { DoctorCommand } from "./doctor/doctor.command.js";
 import { InitCommand } from "./init/init.command.js";
 import { LogsCommand } from "./logs/logs.command.js";
 import { DocsCommand } from "./reference/docs.command.js";
+import {
+  ServiceCommand,
+  ServiceInstallCommand,
+  ServiceStatusCommand,
+  ServiceUninstallCommand,
+} from "./service/service.command.js";
 import { SenseListCommand } from "./sense/sense-list.command.js";
 import { SenseQueryCommand } from "./sense/sense-query.command.js";
 import { SenseRunCommand } from "./sense/sense-run.command.js";
@@ -76,6 +82,10 @@ import { WorkflowCommand } from "./workflow/workflow.command.js";
     StoreArchiveCommand,
     StoreVerifyCommand,
     StoreHeadCommand,
+    ServiceCommand,
+    ServiceInstallCommand,
+    ServiceUninstallCommand,
+    ServiceStatusCommand,
     CompletionCommand,
     CompleteCommand,
     DocsCommand,

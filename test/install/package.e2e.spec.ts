@@ -5,6 +5,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tempDir } from "../support/cli.js";
+import { waitFor } from "../support/workspace.js";
 
 // The package as users get it: `npm pack` at the root, `npm install -g` of the tarball into a
 // fresh prefix (dependencies from the npm registry, or its cache), and the installed `nerve`
@@ -138,7 +139,7 @@ describe("the npm package", () => {
     expect(version.stdout.trim()).toBe(VERSION);
   });
 
-  it("runs init, validate, start, status and stop outside the repository", async () => {
+  it("runs init, validate, start, status, a workflow, stop and sense run outside the repository", async () => {
     const init = await run(bin, ["init"], workspace);
     expect(init.code, init.stderr).toBe(0);
     // Editors are pointed at the installed SDK, not at this checkout.
@@ -165,9 +166,28 @@ describe("the npm package", () => {
       version: VERSION,
     });
 
+    // The scaffolded workflow runs in a worker that imports @nerve/core from the install.
+    const trigger = await run(bin, ["workflow", "trigger", "investigate", "--json"], workspace);
+    expect(trigger.code, trigger.stderr).toBe(0);
+    const { runId } = JSON.parse(trigger.stdout) as { runId: string };
+    const ended = await waitFor(async () => {
+      const list = await run(bin, ["workflow", "list", "--all", "--json"], workspace);
+      const found = (JSON.parse(list.stdout) as { runId: string; status: string }[]).find(
+        (one) => one.runId === runId,
+      );
+      return found !== undefined && !["queued", "started"].includes(found.status)
+        ? found
+        : undefined;
+    }, "the investigate run to end");
+    expect(ended).toMatchObject({ status: "completed" });
+
     const stop = await run(bin, ["daemon", "stop", "--json"], workspace);
     expect(stop.code, stop.stderr).toBe(0);
     expect(JSON.parse(stop.stdout)).toMatchObject({ pid, wasRunning: true, killed: false });
     expect(existsSync(join(workspace, "nerve.pid"))).toBe(false);
+
+    const sense = await run(bin, ["sense", "run", "load-average", "--json"], workspace);
+    expect(sense.code, sense.stderr).toBe(0);
+    expect(JSON.parse(sense.stdout)).toMatchObject({ route: expect.anything() as unknown });
   });
 });

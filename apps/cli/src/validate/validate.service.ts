@@ -66,7 +66,10 @@ export class ValidateService {
           `${paint("✓", "green")} ${CONFIG_FILE} is valid: ${count(senses.length, "sense")}, ${count(reflexes.length, "reflex", "reflexes")}, ${count(workflows.length, "workflow")}`,
         );
       } else {
-        printLine(`${count(report.errors.length, "error")} in ${root}/${CONFIG_FILE}`);
+        const where = report.errors.some((issue) => fileOf(issue) !== CONFIG_FILE)
+          ? `the workspace ${root}`
+          : `${root}/${CONFIG_FILE}`;
+        printLine(`${count(report.errors.length, "error")} in ${where}`);
       }
     }
     if (!report.ok) throw new ReportedFailure();

@@ -86,4 +86,27 @@ export default tseslint.config(
       },
     },
   },
+  {
+    // The dashboard's pages: plain browser modules, no build step.
+    files: ["apps/daemon/dashboard-ui/**/*.js"],
+    languageOptions: {
+      sourceType: "module",
+      globals: Object.fromEntries(
+        [
+          "window",
+          "document",
+          "location",
+          "history",
+          "fetch",
+          "EventSource",
+          "URLSearchParams",
+          "Node",
+          "ResizeObserver",
+          "getComputedStyle",
+          "setTimeout",
+          "clearTimeout",
+        ].map((name) => [name, "readonly"]),
+      ),
+    },
+  },
 );

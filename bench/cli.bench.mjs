@@ -1,5 +1,7 @@
 // cli.status / cli.workflow-list: cold start of the built CLI beside a plain Node script that does
-// the same work (bench/baselines/). A temp copy of the quickstart workspace gets its own daemon
+// the same work (bench/baselines/). cli.trace: `nerve trace` of a 10-round run whose tick, signal
+// and compute sit in the middle of a log of 1,000,000 rows (100,000 with --quick), each with its
+// lineage, beside `nerve workflow list` in the same rounds: index-backed, it stays within 2x. A temp copy of the quickstart workspace gets its own daemon
 // (started and stopped here) and a few seeded runs; each round runs the four commands in turn,
 // so the machine's noise hits both sides of a pair alike. Target: the CLI within 2x its baseline.
 import { spawnSync } from "node:child_process";
@@ -16,7 +18,7 @@ const plainStatus = here("./baselines/status-plain.mjs");
 const plainList = here("./baselines/workflow-list-plain.mjs");
 const TARGET = 2;
 
-export const figures = ["cli.status.ms", "cli.workflow-list.ms"];
+export const figures = ["cli.status.ms", "cli.workflow-list.ms", "cli.trace.ms"];
 
 /** What a workspace accumulates while it runs; not part of the copy. */
 const RUNTIME_FILES = new Set([
@@ -57,6 +59,76 @@ async function seedRuns(root) {
   }
 }
 
+/**
+ * A big log: `rows` signal rows of an interval sense, each with its compute's lineage, and in the
+ * middle one chain tick → signal → compute → run of 10 rounds. Returns the run's id.
+ */
+async function seedLog(root, rows) {
+  const { LogStore, RunStore, newRunId, openLogDatabase } = await import("@nerve/store");
+  const db = openLogDatabase(root);
+  const log = new LogStore(db, { batchSize: 10_000 });
+  const start = Date.now() - 2 * 3_600_000;
+  let runId = null;
+  try {
+    for (let i = 0; i < rows; i++) {
+      const ts = start + i;
+      const compute = newRunId(ts);
+      const signal = newRunId(ts);
+      log.append({ ts, source: "sense:noise", type: "signal", refId: signal, payload: { i } });
+      log.recordCompute({
+        id: compute,
+        sense: "noise",
+        trigger: "interval",
+        ts,
+        durationMs: 1,
+        outcome: "signal",
+        effect: signal,
+        causes: [],
+      });
+      if (i === Math.floor(rows / 2)) {
+        const launch = newRunId(ts);
+        runId = newRunId(ts);
+        new RunStore(db, undefined, () => ts).create({
+          runId,
+          workflow: "checkup",
+          status: "started",
+          maxRounds: 10,
+          source: "sense:watchdog",
+          causeId: signal,
+        });
+        log.recordCompute({
+          id: launch,
+          sense: "watchdog",
+          trigger: "signal",
+          ts,
+          durationMs: 2,
+          outcome: "run",
+          effect: runId,
+          causes: [signal],
+        });
+        for (let round = 0; round <= 10; round++) {
+          const message =
+            round === 0
+              ? { kind: "start", prompt: "", payload: null, maxRounds: 10, ts }
+              : { kind: "role", role: "examine", round, content: `round ${round}`, ts: ts + round };
+          log.append({
+            ts: ts + round,
+            source: "workflow:checkup",
+            type: "workflow.message",
+            refId: runId,
+            payload: message,
+          });
+        }
+      }
+      if (i % 50_000 === 0) await log.flush();
+    }
+    await log.close();
+  } finally {
+    db.close();
+  }
+  return runId;
+}
+
 function row(name, value, baseline, baselineValue, runs) {
   const ratio = value / baselineValue;
   return {
@@ -82,6 +154,7 @@ export default async function bench({ quick }) {
   });
   let started = false;
   try {
+    const traced = await seedLog(root, quick ? 100_000 : 1_000_000);
     runCli(["daemon", "start", "--root", root, "--json"]);
     started = true;
     await seedRuns(root);
@@ -91,9 +164,10 @@ export default async function bench({ quick }) {
       [process.execPath, cli, "status", "--json", "--root", root],
       [process.execPath, plainList, root],
       [process.execPath, cli, "workflow", "list", "--json", "--root", root],
+      [process.execPath, cli, "trace", traced, "--json", "--root", root],
     ];
     timeCommands(commands, 1);
-    const [plainStatusMs, statusMs, plainListMs, listMs] = timeCommands(commands, runs);
+    const [plainStatusMs, statusMs, plainListMs, listMs, traceMs] = timeCommands(commands, runs);
     return [
       row("cli.status.ms", statusMs, "plain script: one health request", plainStatusMs, runs),
       row(
@@ -101,6 +175,13 @@ export default async function bench({ quick }) {
         listMs,
         "plain script: the same query with better-sqlite3",
         plainListMs,
+        runs,
+      ),
+      row(
+        "cli.trace.ms",
+        traceMs,
+        "nerve workflow list --json, same log, same rounds",
+        listMs,
         runs,
       ),
     ];

@@ -28,7 +28,7 @@ const TIME_LIMIT_MS = Number(process.env.NERVE_BENCH_TIME_LIMIT_MS) || (quick ? 
 const RENAMED = { "workflow.runs.per_s": "workflow.throughput" };
 // Figures of benchmark files that do not declare them (a `figures` export), for failure rows.
 const KNOWN_FIGURES = {
-  "cli.bench.mjs": ["cli.status.ms", "cli.workflow-list.ms"],
+  "cli.bench.mjs": ["cli.status.ms", "cli.workflow-list.ms", "cli.trace.ms"],
   "workflow.bench.mjs": ["workflow.runs.per_s", "workflow.resume.ms"],
 };
 

@@ -130,7 +130,8 @@ describe("help", () => {
       expect(run.code, path.join(" ")).toBe(0);
       expect(run.stdout, path.join(" ")).toMatch(/\nExamples:\n {2}\S/);
     }
-  });
+    // One CLI start per command: the list grows with the commands, on a loaded machine too.
+  }, 90_000);
 
   it("lists the commands, the common options and the exit codes under nerve --help", async () => {
     const run = await nerve(["--help"]);

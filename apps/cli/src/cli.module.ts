@@ -16,8 +16,10 @@ import {
   DaemonStatusCommand,
   DaemonStopCommand,
 } from "./daemon/daemon.command.js";
+import { DashboardCommand } from "./dashboard/dashboard.command.js";
 import { DevCommand } from "./dev/dev.command.js";
 import { DoctorCommand } from "./doctor/doctor.command.js";
+import { EventsCommand } from "./events/events.command.js";
 import { InitCommand } from "./init/init.command.js";
 import { LogsCommand } from "./logs/logs.command.js";
 import { DocsCommand } from "./reference/docs.command.js";
@@ -36,6 +38,7 @@ import { SenseCommand } from "./sense/sense.command.js";
 import { StoreArchiveCommand } from "./store/store-archive.command.js";
 import { StoreHeadCommand, StoreVerifyCommand } from "./store/store-verify.command.js";
 import { StoreCommand } from "./store/store.command.js";
+import { TraceCommand } from "./trace/trace.command.js";
 import { ValidateCommand } from "./validate/validate.command.js";
 import { WorkflowInspectCommand } from "./workflow/workflow-inspect.command.js";
 import { WorkflowListCommand } from "./workflow/workflow-list.command.js";
@@ -67,6 +70,9 @@ import { WorkflowCommand } from "./workflow/workflow.command.js";
     RestartCommand,
     StatusCommand,
     LogsCommand,
+    EventsCommand,
+    TraceCommand,
+    DashboardCommand,
     SenseCommand,
     SenseListCommand,
     SenseTriggerCommand,

@@ -3,6 +3,7 @@ import { Module, type DynamicModule } from "@nestjs/common";
 import { EventEmitterModule } from "@nestjs/event-emitter";
 import { ScheduleModule } from "@nestjs/schedule";
 import { StoreModule } from "@nerve/store";
+import { DashboardModule } from "./dashboard/dashboard.module.js";
 import { IpcModule } from "./ipc/ipc.module.js";
 import { KernelModule } from "./kernel/kernel.module.js";
 import type { NerveOptions } from "./kernel/nerve-options.js";
@@ -10,6 +11,7 @@ import { LifecycleModule } from "./lifecycle/lifecycle.module.js";
 import { ModuleHost } from "./modules/module-host.service.js";
 import { NerveApiModule } from "./modules/nerve-api.module.js";
 import { ReflexModule } from "./reflex/reflex.module.js";
+import { RetentionModule } from "./retention/retention.module.js";
 import { SenseModule } from "./sense/sense.module.js";
 import { WatchModule } from "./watch/watch.module.js";
 import { WorkflowModule } from "./workflow/workflow.module.js";
@@ -51,7 +53,9 @@ export class NerveModule {
         ReflexModule,
         WorkflowModule,
         LifecycleModule,
+        RetentionModule,
         NerveApiModule,
+        DashboardModule,
         ...(options.ipc === false ? [] : [IpcModule]),
         ...(options.watch === false ? [] : [WatchModule]),
       ],

@@ -18,6 +18,7 @@ export {
   WORKFLOW_FILES,
 } from "./config/defaults.js";
 export { formatDuration, parseDuration } from "./config/duration.js";
+export { formatSize, parseSize } from "./config/size.js";
 export { InvalidDurationError } from "./config/errors/invalid-duration.error.js";
 export { findSense, findWorkflow } from "./config/find.js";
 export { formatIssue } from "./config/format-issue.js";

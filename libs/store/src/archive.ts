@@ -8,6 +8,14 @@ export {
   type ArchiveProgress,
   type ArchiveResult,
 } from "./archive/log-archive.js";
+export {
+  FINAL_RUN_STATUSES,
+  RunArchive,
+  type RunArchiveHooks,
+  type RunArchiveOptions,
+  type RunArchiveResult,
+} from "./archive/run-archive.js";
+export { RunArchiveReader } from "./archive/run-archive-reader.js";
 export { ARCHIVE_LOCK_KEY } from "./archive/archive-lock.js";
 export { DAY_MS, utcDay } from "./archive/archive-file.js";
 export { openLogDatabase } from "./log/open-log-db.js";
@@ -23,3 +31,13 @@ export {
   chainPendingRows,
   type ChainHead,
 } from "./log/log-chain.js";
+export {
+  ARCHIVE_PRUNED_KEY,
+  StoreRetention,
+  parseAnchor,
+  type PruneAnchor,
+  type PruneReason,
+  type RetentionHooks,
+  type RetentionPolicy,
+  type RetentionResult,
+} from "./retention/store-retention.js";

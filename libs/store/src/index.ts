@@ -20,4 +20,5 @@ export {
 export { LogEntry } from "./typeorm/entities/log-entry.entity.js";
 export { WorkflowRun } from "./typeorm/entities/workflow-run.entity.js";
 export { Meta } from "./typeorm/entities/meta.entity.js";
+export { LineageCause, LineageCompute } from "./typeorm/entities/lineage.entity.js";
 export { LOG_MIGRATIONS } from "./typeorm/migrations/index.js";

@@ -10,6 +10,8 @@ export interface StorePaths {
   logDb: string;
   /** `data/archive/logs/` */
   archive: string;
+  /** `data/archive/runs/`: runs ended long ago, one file per UTC day of creation */
+  runArchive: string;
   /** `data/blobs/` */
   blobs: string;
   /** `data/senses/` (the sense databases) */
@@ -27,6 +29,7 @@ export function storePaths(root: string): StorePaths {
     data,
     logDb: join(data, "logs.db"),
     archive: join(data, "archive", "logs"),
+    runArchive: join(data, "archive", "runs"),
     blobs: join(data, "blobs"),
     senseDbs: join(data, "senses"),
     senses: join(abs, "senses"),

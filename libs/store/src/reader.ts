@@ -39,3 +39,5 @@ export {
 } from "./runs/run-types.js";
 export { storePaths, type StorePaths } from "./paths.js";
 export * from "./errors/index.js";
+export type { ComputeLineage, LineageOutcome, LineageTrigger } from "./lineage/lineage-types.js";
+export { LineageReader } from "./lineage/lineage-reader.js";

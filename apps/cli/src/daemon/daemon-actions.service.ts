@@ -53,7 +53,7 @@ export class DaemonActions {
   }
 
   /** `nerve dev`: the daemon in this process, until Ctrl+C. */
-  async dev(options: WorkspaceOptions): Promise<void> {
+  async dev(options: WorkspaceOptions & { verbose?: boolean }): Promise<void> {
     const root = findWorkspace({ root: options.root });
     const running = await this.control.health(root);
     if (running) {
@@ -63,7 +63,10 @@ export class DaemonActions {
     }
     // The engine is loaded only by this command.
     const { startDaemon } = await import("@nerve/daemon");
-    const daemon = await startDaemon({ root, foreground: true }, { handleSignals: true });
+    const daemon = await startDaemon(
+      { root, foreground: true, ...(options.verbose ? { logLevel: "debug" as const } : {}) },
+      { handleSignals: true },
+    );
     await daemon.stopped;
   }
 }

@@ -46,6 +46,12 @@ export class SenseService {
         { align: SENSE_LIST_ALIGN, maxWidth: outputWidth() },
       ),
     );
+    for (const sense of senses) {
+      if (sense.disabled && sense.reenable) {
+        const why = sense.disabledReason ? ` ${paint(sense.disabledReason, "red")};` : "";
+        printLine(`${paint(sense.name, "bold")}:${why} to re-enable, ${sense.reenable}`);
+      }
+    }
     if (!live) printLine(paint("(no daemon running: live fields are empty)", "dim"));
   }
 
@@ -144,6 +150,7 @@ function schedule(sense: SenseInfo): string {
 
 function state(sense: SenseInfo): string {
   if (sense.disabled) return paint("disabled", "red");
+  if (sense.groupState === "backoff") return paint("restarting", "yellow");
   if (sense.running) return paint("computing", "cyan");
   if (sense.running === false) return paint("idle", "green");
   return "-";

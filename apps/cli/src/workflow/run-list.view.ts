@@ -34,7 +34,7 @@ export function renderRunList(
     `${run.rounds}/${run.maxRounds}`,
     run.source,
     formatAgo(run.createdAt, now),
-    run.prompt,
+    promptAndWhy(run.prompt, run.error),
   ]);
   const headers = ["RUN", "WORKFLOW", "STATUS", "ROUNDS", "SOURCE", "CREATED", "PROMPT"];
   // Every column but the prompt at its natural width; the prompt gets what is left of the line.
@@ -54,6 +54,12 @@ export function renderRunList(
   ).split("\n");
   if (paging !== null) lines.push(paint(paging, "dim"));
   return lines;
+}
+
+/** The prompt, and for a run that ended on an error or was dropped, why (after a dash). */
+function promptAndWhy(prompt: string, error: string | null): string {
+  if (error === null) return prompt;
+  return prompt === "" ? `✗ ${error}` : `${prompt} — ✗ ${error}`;
 }
 
 function emptyMessage(filter: RunListFilter): string {

@@ -1,7 +1,14 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { RunStore, StoreReader, newRunId, openLogDatabase } from "@nerve/store";
+import {
+  LogStore,
+  RunArchive,
+  RunStore,
+  StoreReader,
+  newRunId,
+  openLogDatabase,
+} from "@nerve/store";
 import type { Database } from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AmbiguousRunIdError, UnknownRunError } from "./errors/run-lookup.error.js";
@@ -93,6 +100,39 @@ describe(RunQueries.name, () => {
       expect(page).toMatchObject({ total: 5, limit: 2, offset: 1 });
       expect(page.runs).toHaveLength(2);
       expect(queries.list({ all: true, limit: 50, offset: 0 }).total).toBe(6);
+    });
+  });
+
+  describe("an archived run", () => {
+    it("is located in the runs archive, with log rows still in the database", async () => {
+      const long = Date.now() - 10 * 86_400_000;
+      const old = new RunStore(db, undefined, () => long);
+      const { runId } = old.create({
+        workflow: "w",
+        status: "dropped",
+        maxRounds: 3,
+        source: "cli",
+      });
+      const log = new LogStore(db);
+      await log.appendDurable({
+        ts: long,
+        source: "daemon",
+        type: "workflow.dropped",
+        refId: runId,
+      });
+      await log.close();
+      await new RunArchive(db, root).archive({ olderThanMs: 86_400_000 });
+
+      expect(() => queries.resolve(runId)).toThrow(UnknownRunError);
+      expect(await queries.locate(runId)).toMatchObject({ run: { runId }, archived: true });
+      const inspection = await queries.inspect(runId.slice(0, 20), { limit: 10, offset: 0 });
+      expect(inspection).toMatchObject({
+        run: { runId, status: "dropped" },
+        total: 1,
+        archived: true,
+      });
+      expect(inspection.logs.map((row) => row.type)).toEqual(["workflow.dropped"]);
+      await expect(queries.locate(`${runId.slice(0, 20)}x`)).rejects.toThrow(UnknownRunError);
     });
   });
 });

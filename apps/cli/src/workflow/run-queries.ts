@@ -1,14 +1,11 @@
 import type { LogRow, WorkflowRunView } from "@nerve/core";
-import {
-  StoreReader,
-  openLogDatabase,
-  type RunThread,
-  type WorkflowRunRecord,
-} from "@nerve/store/reader";
+import { RunArchiveReader } from "@nerve/store/archive";
+import { StoreReader, openLogDatabase, type WorkflowRunRecord } from "@nerve/store/reader";
+import { archivedThread, mergeLogRows, type ThreadView } from "./archived-run.js";
 import { AmbiguousRunIdError, UnknownRunError } from "./errors/run-lookup.error.js";
 import { MIN_RUN_ID_PREFIX } from "./run-id.js";
 
-export { MIN_RUN_ID_PREFIX };
+export { MIN_RUN_ID_PREFIX, type ThreadView };
 
 /** Candidates named when a prefix is ambiguous. */
 const CANDIDATES_SHOWN = 5;
@@ -35,6 +32,14 @@ export interface RunInspection {
   logs: LogRow[];
   /** All of the run's log rows. */
   total: number;
+  /** Present when the run came from the runs archive (`data/archive/runs/`), not the db. */
+  archived?: true;
+}
+
+/** A run found by {@link RunQueries.locate}, in the database or in the runs archive. */
+export interface LocatedRun {
+  run: WorkflowRunRecord;
+  archived: boolean;
 }
 
 /**
@@ -45,6 +50,7 @@ export class RunQueries {
   constructor(
     private readonly reader: StoreReader,
     private readonly root: string,
+    private readonly archive = new RunArchiveReader(root),
   ) {}
 
   /** Runs newest first: active only unless `all`, optionally of one workflow. */
@@ -74,24 +80,42 @@ export class RunQueries {
         `a run id prefix needs at least ${MIN_RUN_ID_PREFIX} characters`,
       );
     }
-    // A range on the primary key, not LIKE: no wildcards to escape, and it uses the index.
-    const matches = this.reader
-      .prepare(
-        "SELECT run_id FROM workflow_runs WHERE run_id >= ? AND run_id < ? ORDER BY run_id LIMIT ?",
-      )
-      .pluck()
-      .all(idOrPrefix, `${idOrPrefix}\uffff`, CANDIDATES_SHOWN + 1) as string[];
-    if (matches.length === 0) throw new UnknownRunError(idOrPrefix, this.root);
-    if (matches.length > 1) {
-      throw new AmbiguousRunIdError(
-        idOrPrefix,
-        matches.slice(0, CANDIDATES_SHOWN),
-        matches.length > CANDIDATES_SHOWN,
-      );
-    }
-    const run = this.reader.getRun(matches[0]);
+    const matches = this.prefixMatches(idOrPrefix);
+    const runId = onlyMatch(idOrPrefix, matches, this.root);
+    const run = this.reader.getRun(runId);
     if (run === null) throw new UnknownRunError(idOrPrefix, this.root);
     return run;
+  }
+
+  /**
+   * As {@link resolve}, and also among the runs moved to the archive (see RunArchive): a run
+   * is looked for there when the database has no run with this id; a prefix names one run
+   * across both.
+   *
+   * @throws UnknownRunError, AmbiguousRunIdError, ArchiveFileError (an unreadable archive line)
+   */
+  async locate(idOrPrefix: string): Promise<LocatedRun> {
+    const exact = this.reader.getRun(idOrPrefix);
+    if (exact !== null) return { run: exact, archived: false };
+    const inDb = idOrPrefix.length < MIN_RUN_ID_PREFIX ? [] : this.prefixMatches(idOrPrefix);
+    // With matches in the database, only the archive's days around the prefix's time are read.
+    const inArchive = await this.archive.find(idOrPrefix, CANDIDATES_SHOWN + 1, inDb.length === 0);
+    const archivedExact = inArchive.find((run) => run.runId === idOrPrefix);
+    if (archivedExact !== undefined) return { run: archivedExact, archived: true };
+    if (idOrPrefix.length < MIN_RUN_ID_PREFIX) {
+      throw new UnknownRunError(
+        idOrPrefix,
+        this.root,
+        `a run id prefix needs at least ${MIN_RUN_ID_PREFIX} characters`,
+      );
+    }
+    const ids = [...new Set([...inDb, ...inArchive.map((run) => run.runId)])].sort();
+    const runId = onlyMatch(idOrPrefix, ids, this.root);
+    const run = inDb.includes(runId) ? this.reader.getRun(runId) : null;
+    if (run !== null) return { run, archived: false };
+    const archived = inArchive.find((candidate) => candidate.runId === runId);
+    if (archived === undefined) throw new UnknownRunError(idOrPrefix, this.root);
+    return { run: archived, archived: true };
   }
 
   /**
@@ -118,35 +142,90 @@ export class RunQueries {
     return short;
   }
 
-  /** The run, with one page of its log rows (oldest first) and their total. */
-  inspect(idOrPrefix: string, paging: Paging): RunInspection {
-    const run = this.resolve(idOrPrefix);
+  /**
+   * The run, with one page of its log rows (oldest first) and their total. For an archived
+   * run, its rows come from the log archive and the database together.
+   */
+  async inspect(idOrPrefix: string, paging: Paging): Promise<RunInspection> {
+    const { run, archived } = await this.locate(idOrPrefix);
     const refId = run.runId;
+    if (!archived) {
+      return {
+        run: inspectedRun(run),
+        logs: this.reader.query({
+          refId,
+          order: "asc",
+          limit: paging.limit,
+          offset: paging.offset,
+        }),
+        total: this.reader.count({ refId }),
+      };
+    }
+    const rows = await this.allRows(run);
     return {
       run: inspectedRun(run),
-      logs: this.reader.query({ refId, order: "asc", limit: paging.limit, offset: paging.offset }),
-      total: this.reader.count({ refId }),
+      logs: rows.slice(paging.offset, paging.offset + paging.limit),
+      total: rows.length,
+      archived: true,
     };
   }
 
   /** The run and its thread (`before` and `budget` as the store documents them). */
-  thread(
+  async thread(
     idOrPrefix: string,
     options: { before?: number; budget?: number },
-  ): { run: WorkflowRunRecord; thread: RunThread } {
-    const run = this.resolve(idOrPrefix);
-    return { run, thread: this.reader.thread(run.runId, options) };
+  ): Promise<{ run: WorkflowRunRecord; thread: ThreadView }> {
+    const { run, archived } = await this.locate(idOrPrefix);
+    if (!archived) return { run, thread: this.reader.thread(run.runId, options) };
+    return { run, thread: archivedThread(run.runId, await this.allRows(run), options) };
+  }
+
+  /** Ids of runs in the database starting with `prefix`, a few more than are ever shown. */
+  private prefixMatches(prefix: string): string[] {
+    // A range on the primary key, not LIKE: no wildcards to escape, and it uses the index.
+    return this.reader
+      .prepare(
+        "SELECT run_id FROM workflow_runs WHERE run_id >= ? AND run_id < ? ORDER BY run_id LIMIT ?",
+      )
+      .pluck()
+      .all(prefix, `${prefix}\uffff`, CANDIDATES_SHOWN + 1) as string[];
+  }
+
+  /** An archived run's log rows, from the log archive and the database, oldest first. */
+  private async allRows(run: WorkflowRunRecord): Promise<LogRow[]> {
+    const inDb = this.reader.query({
+      refId: run.runId,
+      order: "asc",
+      limit: Number.MAX_SAFE_INTEGER,
+    });
+    return mergeLogRows(await this.archive.logRows(run), inDb);
   }
 }
 
 /** Runs `use` with queries on the workspace's log database, closed afterwards. */
-export function withRunQueries<T>(root: string, use: (queries: RunQueries) => T): T {
+export async function withRunQueries<T>(
+  root: string,
+  use: (queries: RunQueries) => T | Promise<T>,
+): Promise<T> {
   const db = openLogDatabase(root);
   try {
-    return use(new RunQueries(new StoreReader(db), root));
+    return await use(new RunQueries(new StoreReader(db), root));
   } finally {
     db.close();
   }
+}
+
+/** The one id in `matches`, else why there is none. */
+function onlyMatch(prefix: string, matches: readonly string[], root: string): string {
+  if (matches.length === 0) throw new UnknownRunError(prefix, root);
+  if (matches.length > 1) {
+    throw new AmbiguousRunIdError(
+      prefix,
+      matches.slice(0, CANDIDATES_SHOWN),
+      matches.length > CANDIDATES_SHOWN,
+    );
+  }
+  return matches[0];
 }
 
 /** The list entry's fields in the order of `workflow list --json`, with the payload after the

@@ -1,6 +1,6 @@
 import { Injectable } from "@nestjs/common";
 import type { ParamsOf, TriggerWorkflowResult } from "@nerve/core";
-import { outputWidth, printJson, printLine } from "../common/output.js";
+import { outputWidth, paint, printJson, printLine } from "../common/output.js";
 import { findWorkspace } from "../common/workspace.js";
 import type { WorkspaceOptions } from "../common/workspace-command.js";
 import { askDaemon } from "../daemon/daemon-client.js";
@@ -71,6 +71,7 @@ export class WorkflowService {
       printJson(inspection);
       return;
     }
+    if (inspection.archived) printLine(paint(FROM_ARCHIVE, "dim"));
     const { renderInspection } = await import("./run-inspect.view.js");
     for (const line of renderInspection(inspection, paging, outputWidth())) printLine(line);
   }
@@ -84,6 +85,7 @@ export class WorkflowService {
       printJson(thread);
       return;
     }
+    if (thread.archived) printLine(paint(FROM_ARCHIVE, "dim"));
     const { renderThread } = await import("./run-thread.view.js");
     const layout = { width: outputWidth(), full: options.full === true, before: options.before };
     for (const line of renderThread(run, thread, layout)) printLine(line);
@@ -101,7 +103,13 @@ export class WorkflowService {
   }
 }
 
-async function withQueries<T>(root: string, use: (queries: RunQueries) => T): Promise<T> {
+/** Said above an archived run (`--json`: `archived: true`). */
+const FROM_ARCHIVE = "(from the archive: the run ended long ago and left the database)";
+
+async function withQueries<T>(
+  root: string,
+  use: (queries: RunQueries) => T | Promise<T>,
+): Promise<T> {
   const { withRunQueries } = await import("./run-queries.js");
   return withRunQueries(root, use);
 }

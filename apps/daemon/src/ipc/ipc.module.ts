@@ -9,6 +9,7 @@ import { ConfigService } from "../kernel/config.service.js";
 import { DaemonLog } from "../kernel/daemon-log.js";
 import { KernelService } from "../kernel/kernel.service.js";
 import { NERVE_OPTIONS, type NerveOptions } from "../kernel/nerve-options.js";
+import { DaemonHealth } from "../lifecycle/daemon-health.service.js";
 import { ReflexModule } from "../reflex/reflex.module.js";
 import { SenseRegistry } from "../reflex/sense-registry.service.js";
 import { SenseModule } from "../sense/sense.module.js";
@@ -40,6 +41,7 @@ const LOG_TAG = "ipc";
   providers: [
     { provide: SenseDirectory, useExisting: SenseRegistry },
     { provide: ShutdownRequester, useExisting: KernelService },
+    DaemonHealth,
     HealthHandler,
     ListSensesHandler,
     TriggerSenseHandler,

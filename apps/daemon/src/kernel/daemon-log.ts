@@ -4,7 +4,20 @@ import { join } from "node:path";
 import { createStream, type RotatingFileStream } from "rotating-file-stream";
 import { NERVE_OPTIONS, type NerveOptions } from "./nerve-options.js";
 
-export type LogLevel = "info" | "warn" | "error";
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+const SEVERITY: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3 };
+
+/** The level the daemon log keeps: the option, else `NERVE_LOG_LEVEL`, else `info`. An
+ * unknown value in the environment is ignored (a typo must not silence errors). */
+export function logLevelOf(
+  option: LogLevel | undefined,
+  env = process.env.NERVE_LOG_LEVEL,
+): LogLevel {
+  if (option !== undefined) return option;
+  const wanted = env?.trim().toLowerCase();
+  return wanted !== undefined && wanted in SEVERITY ? (wanted as LogLevel) : "info";
+}
 
 /** Rotation of logs/nerve.log: at 10 MiB, three old files kept (nerve.log.1 … .3). */
 export const DAEMON_LOG_FILE = "nerve.log";
@@ -19,8 +32,10 @@ const ROTATE_KEEP = 3;
 @Injectable()
 export class DaemonLog implements LoggerService, OnApplicationShutdown {
   private stream: RotatingFileStream | null;
+  private readonly threshold: number;
 
   constructor(@Inject(NERVE_OPTIONS) private readonly options: NerveOptions) {
+    this.threshold = SEVERITY[logLevelOf(options.logLevel)];
     const dir = join(options.root, "logs");
     mkdirSync(dir, { recursive: true });
     this.stream = createStream(DAEMON_LOG_FILE, {
@@ -30,6 +45,16 @@ export class DaemonLog implements LoggerService, OnApplicationShutdown {
     });
     // A failing log file must never take the daemon down.
     this.stream.on("error", () => undefined);
+  }
+
+  /** Detail for whoever debugs the daemon: kept only at level `debug` (`NERVE_LOG_LEVEL`). */
+  debug(tag: string, message: string): void {
+    this.write("debug", tag, message);
+  }
+
+  /** Whether `debug` lines are kept. */
+  get debugEnabled(): boolean {
+    return this.threshold <= SEVERITY.debug;
   }
 
   info(tag: string, message: string): void {
@@ -57,6 +82,7 @@ export class DaemonLog implements LoggerService, OnApplicationShutdown {
   }
 
   private write(level: LogLevel, tag: string, message: string): void {
+    if (SEVERITY[level] < this.threshold) return;
     const ts = new Date().toISOString();
     const line = `${ts} ${level.toUpperCase().padEnd(5)} [${tag}] ${message}\n`;
     this.stream?.write(line);
@@ -71,7 +97,7 @@ function indent(text: string): string {
     .join("\n");
 }
 
-const COLORS: Record<LogLevel, number> = { info: 36, warn: 33, error: 31 };
+const COLORS: Record<LogLevel, number> = { debug: 2, info: 36, warn: 33, error: 31 };
 
 function pretty(level: LogLevel, ts: string, tag: string, message: string): string {
   const color = process.stdout.isTTY && !process.env.NO_COLOR;

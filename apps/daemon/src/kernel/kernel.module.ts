@@ -3,6 +3,7 @@ import { realpathSync } from "node:fs";
 import { resolve } from "node:path";
 import { Clock } from "./clock.js";
 import { ConfigService } from "./config.service.js";
+import { DashboardAddress } from "./dashboard-address.js";
 import { DaemonLog } from "./daemon-log.js";
 import { KernelService } from "./kernel.service.js";
 import { NERVE_OPTIONS, type NerveOptions } from "./nerve-options.js";
@@ -17,6 +18,7 @@ export class KernelModule {
       { provide: NERVE_OPTIONS, useValue: normalised },
       Clock,
       ConfigService,
+      DashboardAddress,
       DaemonLog,
       KernelService,
     ];

@@ -11,4 +11,9 @@ export interface NerveOptions {
   watch?: boolean;
   /** Also print the daemon log on stdout, readably (`nerve dev`). */
   foreground?: boolean;
+  /**
+   * The least severe lines the daemon log keeps: `debug` adds Nest's bootstrap lines and other
+   * detail. Default: the `NERVE_LOG_LEVEL` environment variable, else `info`.
+   */
+  logLevel?: "debug" | "info" | "warn" | "error";
 }

@@ -11,9 +11,21 @@ import type { DaemonLog } from "./daemon-log.js";
 export class NestLogger implements LoggerService {
   constructor(private readonly daemonLog: DaemonLog) {}
 
+  /** Info, except Nest's own start-up lines (`InstanceLoader … dependencies initialized`):
+   * they tell a user nothing, so they are debug. */
   log(message: unknown, ...params: unknown[]): void {
     const { context, rest } = splitContext(params);
-    this.daemonLog.info(context, text(message, rest));
+    if (NEST_BOOTSTRAP_CONTEXTS.has(context)) this.daemonLog.debug(context, text(message, rest));
+    else this.daemonLog.info(context, text(message, rest));
+  }
+
+  debug(message: unknown, ...params: unknown[]): void {
+    const { context, rest } = splitContext(params);
+    this.daemonLog.debug(context, text(message, rest));
+  }
+
+  verbose(message: unknown, ...params: unknown[]): void {
+    this.debug(message, ...params);
   }
 
   warn(message: unknown, ...params: unknown[]): void {
@@ -32,6 +44,16 @@ export class NestLogger implements LoggerService {
     this.daemonLog.error(context, text(message, extra), stack);
   }
 }
+
+/** The contexts Nest logs its bootstrap under. */
+const NEST_BOOTSTRAP_CONTEXTS = new Set([
+  "NestFactory",
+  "InstanceLoader",
+  "NestApplication",
+  "NestMicroservice",
+  "RoutesResolver",
+  "RouterExplorer",
+]);
 
 /** Nest puts the logger's context last, as a string. */
 function splitContext(params: unknown[]): { context: string; rest: unknown[] } {

@@ -59,6 +59,11 @@ export class RestartTracker {
     return { restartInMs: delay };
   }
 
+  /** Deaths within the window before `now`. */
+  deathsWithin(now: number): number {
+    return this.deaths.filter((at) => now - at < this.policy.windowMs).length;
+  }
+
   /** Forgets every death (the code or the config changed). */
   reset(): void {
     this.deaths = [];
@@ -73,17 +78,30 @@ export class RestartTracker {
 export class RestartSchedule {
   private readonly tracker: RestartTracker;
   private timer: NodeJS.Timeout | null = null;
+  private dueAt: number | null = null;
 
-  constructor(policy: RestartPolicy) {
+  constructor(private readonly policy: RestartPolicy) {
     this.tracker = new RestartTracker(policy);
+  }
+
+  /** When the scheduled restart is due (epoch ms, on the clock given to afterDeath), or null. */
+  get nextRestartAt(): number | null {
+    return this.dueAt;
+  }
+
+  /** The crash-loop window, and the deaths in it before `now`. */
+  deaths(now: number): { deaths: number; windowMs: number } {
+    return { deaths: this.tracker.deathsWithin(now), windowMs: this.policy.windowMs };
   }
 
   /** Records a death; unless it makes a crash loop, `restart` runs after the policy's delay. */
   afterDeath(now: number, uptimeMs: number | null, restart: () => void): RestartDecision {
     const next = this.tracker.recordDeath(now, uptimeMs);
     if ("restartInMs" in next) {
+      this.dueAt = now + next.restartInMs;
       this.timer = setTimeout(() => {
         this.timer = null;
+        this.dueAt = null;
         restart();
       }, next.restartInMs);
     }
@@ -94,6 +112,7 @@ export class RestartSchedule {
   cancel(): void {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
+    this.dueAt = null;
   }
 
   /** Cancels the restart scheduled and forgets every death (the code or the config changed). */

@@ -3,10 +3,11 @@ import {
   findSense,
   findWorkflow,
   type LogType,
+  type SenseTrigger,
   type Signal,
   type WorkflowDirective,
 } from "@nerve/core";
-import { LogStore } from "@nerve/store";
+import { LogStore, type ComputeLineage, type LineageOutcome } from "@nerve/store";
 import { ConfigService } from "../kernel/config.service.js";
 import { DaemonLog } from "../kernel/daemon-log.js";
 import type { ComputeOutcome, ComputeRoute } from "../sense/sense-runtime.types.js";
@@ -32,6 +33,12 @@ type SignalRoute = Extract<ComputeRoute, { kind: "signal" }>;
 
 const NOTHING: HandledOutcome = { signal: null, failure: null, followUp: null };
 
+/** Which compute an outcome belongs to, for its lineage: its id and what triggered it. */
+export interface ComputeIdentity {
+  id: string;
+  trigger: SenseTrigger;
+}
+
 /**
  * Carries out what a compute's outcome asks for (SPEC §4, §5): a signal is published, a workflow
  * directive is handed to the WorkflowLauncher (and emits no signal, even when the launch fails),
@@ -50,17 +57,66 @@ export class ComputeOutcomeHandler {
 
   /**
    * @param causeId the id of the first signal that triggered the compute, or null.
+   * @param compute the compute's id and trigger: when given, its lineage (what triggered it,
+   *   what it made) is recorded with its rows, for `nerve trace`.
    */
-  handle(sense: string, outcome: ComputeOutcome, causeId: string | null): HandledOutcome {
-    if (!outcome.ok) return this.failed(sense, outcome, causeId);
+  handle(
+    sense: string,
+    outcome: ComputeOutcome,
+    causeId: string | null,
+    compute?: ComputeIdentity,
+  ): HandledOutcome {
+    const lineage =
+      compute === undefined
+        ? NO_LINEAGE
+        : (kind: LineageOutcome, effect: string | null) =>
+            this.recordLineage(sense, outcome, compute, kind, effect);
+    if (!outcome.ok) {
+      const handled = this.failed(sense, outcome, causeId);
+      lineage(outcome.kind === "timeout" ? "timeout" : "error", outcome.error.message);
+      return handled;
+    }
     const route = outcome.route;
     switch (route.kind) {
       case "none":
+        // A compute that made nothing is worth a record only as the end of a signal's path.
+        if (compute !== undefined && compute.trigger.signals.length > 0) lineage("none", null);
         return NOTHING;
-      case "signal":
-        return this.signal(sense, route, causeId);
+      case "signal": {
+        const handled = this.signal(sense, route, causeId);
+        lineage("signal", handled.signal?.id ?? null);
+        return handled;
+      }
       case "workflow":
-        return this.workflow(sense, route, causeId);
+        return this.workflow(sense, route, causeId, lineage);
+    }
+  }
+
+  private recordLineage(
+    sense: string,
+    outcome: ComputeOutcome,
+    compute: ComputeIdentity,
+    kind: LineageOutcome,
+    effect: string | null,
+  ): void {
+    const record: ComputeLineage = {
+      id: compute.id,
+      sense,
+      trigger: compute.trigger.kind,
+      ts: outcome.startedAt,
+      durationMs: Math.max(0, outcome.endedAt - outcome.startedAt),
+      outcome: kind,
+      effect,
+      causes: compute.trigger.signals.map((signal) => signal.id),
+    };
+    try {
+      this.logStore.recordCompute(record);
+    } catch (error) {
+      const failure = asError(error);
+      this.log.error(
+        `sense:${sense}`,
+        `the lineage of compute ${compute.id} could not be recorded: ${failure.message}`,
+      );
     }
   }
 
@@ -87,15 +143,18 @@ export class ComputeOutcomeHandler {
     return { signal, failure: null, followUp: delivered };
   }
 
-  private workflow(sense: string, route: WorkflowRoute, causeId: string | null): HandledOutcome {
+  private workflow(
+    sense: string,
+    route: WorkflowRoute,
+    causeId: string | null,
+    lineage: LineageRecorder,
+  ): HandledOutcome {
     const { directive } = route;
     if (findWorkflow(this.config.current, directive.workflow) === undefined) {
       const reason = `it is not declared under workflows: in nerve.yaml`;
-      return {
-        signal: null,
-        failure: this.launchFailed(sense, directive, reason, causeId),
-        followUp: null,
-      };
+      const failure = this.launchFailed(sense, directive, reason, causeId);
+      lineage("error", failure);
+      return { signal: null, failure, followUp: null };
     }
     const launch = Promise.resolve()
       .then(() =>
@@ -110,6 +169,7 @@ export class ComputeOutcomeHandler {
       )
       .then(
         (result) => {
+          lineage("run", result.runId);
           this.log.info(
             `sense:${sense}`,
             `workflow ${directive.workflow} launched: run ${result.runId} is ${result.status}`,
@@ -118,7 +178,15 @@ export class ComputeOutcomeHandler {
         },
         (error: unknown) => {
           const failure = asError(error);
-          return this.launchFailed(sense, directive, failure.message, causeId, failure.stack);
+          const message = this.launchFailed(
+            sense,
+            directive,
+            failure.message,
+            causeId,
+            failure.stack,
+          );
+          lineage("error", message);
+          return message;
         },
       );
     return { signal: null, failure: null, followUp: launch };
@@ -185,6 +253,10 @@ export class ComputeOutcomeHandler {
     }
   }
 }
+
+type LineageRecorder = (kind: LineageOutcome, effect: string | null) => void;
+
+const NO_LINEAGE: LineageRecorder = () => undefined;
 
 /**
  * The outcome recorded when the executor breaks its promise never to throw or reject: the

@@ -7,14 +7,18 @@ import {
 } from "@nestjs/common";
 import { OnEvent } from "@nestjs/event-emitter";
 import type { SenseTrigger, Signal, TriggerKind } from "@nerve/core";
-import { LogStore } from "@nerve/store";
+import { LogStore, newRunId } from "@nerve/store";
 import { Clock } from "../kernel/clock.js";
 import { ConfigService } from "../kernel/config.service.js";
 import { DaemonLog } from "../kernel/daemon-log.js";
 import { KernelEvents, type ConfigChangedEvent } from "../kernel/events.js";
 import { type ComputeOutcome, SenseExecutor } from "../sense/sense-runtime.types.js";
 import { SignalBus } from "../signal/signal-bus.js";
-import { ComputeOutcomeHandler, executorFailure } from "./compute-outcome-handler.js";
+import {
+  ComputeOutcomeHandler,
+  executorFailure,
+  type ComputeIdentity,
+} from "./compute-outcome-handler.js";
 import { LogHold } from "./log-hold.js";
 import { SchedulerStoppedError } from "./errors/scheduler-stopped.error.js";
 import { UnknownSenseError } from "./errors/unknown-sense.error.js";
@@ -25,6 +29,7 @@ import {
   cancelTimers,
   emptyStats,
   newSlot,
+  recordCompute,
   recordFailure,
   syncIntervals,
   wakeTimerName,
@@ -169,7 +174,13 @@ export class ReflexScheduler
   senseStatus(sense: string): SenseStatus | null {
     const slot = this.slots.get(sense);
     if (slot === undefined || slot.removed) return null;
-    return { ...slot.stats, running: slot.running, pending: slot.pending.size };
+    const stats = slot.stats;
+    return {
+      ...stats,
+      recent: [...stats.recent],
+      running: slot.running,
+      pending: slot.pending.size,
+    };
   }
 
   /** Names of the senses of the running config (for messages; SenseRegistry.list gives YAML order). */
@@ -300,6 +311,7 @@ export class ReflexScheduler
     slot.running = true;
     slot.lastStartAt = now;
     const causeId = trigger.signals[0]?.id ?? null;
+    const compute = { id: newRunId(now), trigger };
     let outcome: Promise<ComputeOutcome>;
     try {
       outcome = this.executor.compute({ sense: slot.name, trigger });
@@ -308,19 +320,30 @@ export class ReflexScheduler
     }
     // The executor promises never to reject; if it does, the compute still counts as failed.
     const done = outcome.then(
-      (result) => this.settle(slot, result, causeId),
-      (error: unknown) => this.settle(slot, executorFailure(error, now, this.clock.now()), causeId),
+      (result) => this.settle(slot, result, causeId, compute),
+      (error: unknown) =>
+        this.settle(slot, executorFailure(error, now, this.clock.now()), causeId, compute),
     );
     this.track(done);
   }
 
-  private settle(slot: SenseSlot, outcome: ComputeOutcome, causeId: string | null): void {
+  private settle(
+    slot: SenseSlot,
+    outcome: ComputeOutcome,
+    causeId: string | null,
+    compute: ComputeIdentity,
+  ): void {
     slot.running = false;
     const stats = slot.stats;
     stats.computes += 1;
     stats.lastComputeAt = outcome.endedAt;
+    recordCompute(stats, {
+      at: outcome.endedAt,
+      ms: Math.max(0, outcome.endedAt - outcome.startedAt),
+      ok: outcome.ok,
+    });
     try {
-      const handled = this.outcomes.handle(slot.name, outcome, causeId);
+      const handled = this.outcomes.handle(slot.name, outcome, causeId, compute);
       if (handled.signal !== null) stats.lastSignalAt = handled.signal.ts;
       if (handled.failure !== null) recordFailure(stats, handled.failure);
       if (handled.followUp !== null) {

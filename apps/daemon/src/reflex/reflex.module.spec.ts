@@ -112,6 +112,10 @@ describe(ReflexModule.name, () => {
         lastSignalAt: expect.any(Number),
         lastError: null,
         disabled: false,
+        disabledReason: null,
+        reenable: null,
+        groupState: null,
+        nextRestartAt: null,
       },
       expect.objectContaining({ name: "alert", interval: null, on: ["cpu"], computes: 1 }),
     ]);

@@ -23,9 +23,11 @@ export class SenseRegistry {
    */
   list(): SenseInfo[] {
     const plan = planReflexes(this.config.current);
+    const groups = new Map(this.executor.groups().map((group) => [group.name, group]));
     return [...plan.senses.values()].map(({ sense, intervals, on }) => {
       const status = this.scheduler.senseStatus(sense.name);
       const availability = this.executor.availability(sense.name);
+      const group = groups.get(sense.group);
       return {
         name: sense.name,
         group: sense.group,
@@ -43,6 +45,12 @@ export class SenseRegistry {
         lastError:
           (availability.disabled ? availability.reason : null) ?? status?.lastError ?? null,
         disabled: availability.disabled,
+        disabledReason: availability.disabled ? availability.reason : null,
+        reenable: availability.disabled
+          ? (group?.reenable ?? `edit senses/${sense.name}/ or nerve.yaml (saving reloads it)`)
+          : null,
+        groupState: group?.state ?? null,
+        nextRestartAt: group?.nextRestartAt ?? null,
       };
     });
   }

@@ -40,6 +40,10 @@ describe(SenseRegistry.name, () => {
           lastSignalAt: null,
           lastError: null,
           disabled: false,
+          disabledReason: null,
+          reenable: null,
+          groupState: null,
+          nextRestartAt: null,
         },
         expect.objectContaining({ name: "cpu", group: "default", interval: 1_000, on: [] }),
         expect.objectContaining({ name: "net", interval: null, on: [] }),
@@ -69,6 +73,8 @@ describe(SenseRegistry.name, () => {
       expect(h.senses.list().find((sense) => sense.name === "net")).toMatchObject({
         disabled: true,
         lastError: "migration 002_add.sql failed: no such table: x",
+        disabledReason: "migration 002_add.sql failed: no such table: x",
+        reenable: "edit senses/net/ or nerve.yaml (saving reloads it)",
       });
     });
   });

@@ -9,7 +9,19 @@ export interface SenseStats {
   lastComputeAt: number | null;
   lastSignalAt: number | null;
   lastError: string | null;
+  /** The latest computes, oldest first, at most {@link RECENT_COMPUTES} (the dashboard's sparklines). */
+  recent: RecentCompute[];
 }
+
+/** One finished compute: when it ended, how long it took, whether it failed. */
+export interface RecentCompute {
+  at: number;
+  ms: number;
+  ok: boolean;
+}
+
+/** How many finished computes each sense remembers. */
+export const RECENT_COMPUTES = 40;
 
 /** The scheduler's view of one sense right now. */
 export interface SenseStatus extends SenseStats {
@@ -50,7 +62,20 @@ export interface SenseSlot {
 }
 
 export function emptyStats(): SenseStats {
-  return { computes: 0, errors: 0, lastComputeAt: null, lastSignalAt: null, lastError: null };
+  return {
+    computes: 0,
+    errors: 0,
+    lastComputeAt: null,
+    lastSignalAt: null,
+    lastError: null,
+    recent: [],
+  };
+}
+
+/** Remembers a finished compute, forgetting the oldest beyond {@link RECENT_COMPUTES}. */
+export function recordCompute(stats: SenseStats, compute: RecentCompute): void {
+  stats.recent.push(compute);
+  if (stats.recent.length > RECENT_COMPUTES) stats.recent.shift();
 }
 
 /** Counts a failed compute (or a directive that could not start its workflow). */

@@ -71,6 +71,13 @@ describe(GroupSupervisor.name, () => {
         senses: ["cpu", "disk"],
         restarts: 0,
         disabled: false,
+        state: "running",
+        deaths: 0,
+        deathWindowMs: 60_000,
+        lastExit: null,
+        nextRestartAt: null,
+        disabledReason: null,
+        reenable: null,
       });
     });
 

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import type { CompiledSense, GroupHealth, SenseTrigger } from "@nerve/core";
+import { ExitRecord } from "../process/exit-record.js";
 import { RestartSchedule, type RestartPolicy } from "../process/restart-tracker.js";
 import { SenseUnavailableError } from "./errors/worker.error.js";
 import type { SenseBuild } from "./sense-compiler.js";
@@ -63,6 +64,7 @@ export class GroupSupervisor {
   private restartCount = 0;
   private generation = 0;
   private disabledReason: string | null = null;
+  private readonly exits = new ExitRecord();
   private launching: Promise<void> = Promise.resolve();
   private stopping: Promise<void> | null = null;
 
@@ -89,13 +91,28 @@ export class GroupSupervisor {
   }
 
   health(): GroupHealth {
+    const disabled = this.stateValue === "disabled";
+    const { deaths, windowMs } = this.schedule.deaths(this.deps.clock.now());
     return {
       name: this.name,
       pid: this.host?.pid ?? null,
       senses: this.members.map((sense) => sense.name),
       restarts: this.restartCount,
-      disabled: this.stateValue === "disabled",
+      disabled,
+      state: this.stateValue,
+      deaths,
+      deathWindowMs: windowMs,
+      lastExit: this.exits.lastExit,
+      nextRestartAt: this.stateValue === "backoff" ? this.schedule.nextRestartAt : null,
+      disabledReason: disabled ? this.disabledReason : null,
+      reenable: disabled ? this.reenableHint() : null,
     };
+  }
+
+  /** What a user does to bring a disabled group back: any change reloads it. */
+  private reenableHint(): string {
+    const folders = this.members.map((sense) => `senses/${sense.name}/`);
+    return `edit ${[...folders, "nerve.yaml"].join(", ")} (saving any of them restarts the group)`;
   }
 
   private setMembers(members: CompiledSense[]): void {
@@ -218,7 +235,10 @@ export class GroupSupervisor {
       {
         exit: (info) => this.onExit(host, info),
         log: (line) => this.deps.reporter.senseLog(line),
-        output: (stream, line) => this.deps.reporter.workerOutput(this.name, stream, line),
+        output: (stream, line) => {
+          if (stream === "stderr") this.exits.stderrLine(line);
+          this.deps.reporter.workerOutput(this.name, stream, line);
+        },
       },
     );
     this.host = host;
@@ -249,6 +269,7 @@ export class GroupSupervisor {
       return;
     }
     this.host = null;
+    this.exits.died(info, this.deps.clock.now());
     const next = this.schedule.afterDeath(this.deps.clock.now(), info.uptimeMs, () => {
       this.restartCount++;
       void this.launch(new Set());

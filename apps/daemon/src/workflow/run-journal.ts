@@ -75,8 +75,14 @@ export class RunJournal {
   ) {}
 
   /** Records a new run in `status` with its status row, and commits its start message. */
-  create(workflow: string, launch: RunLaunch, status: RunStatus, rowPayload = {}): CreatedRun {
+  create(
+    workflow: string,
+    launch: RunLaunch,
+    status: RunStatus,
+    rowPayload: { message?: string } = {},
+  ): CreatedRun {
     const record = this.runs.create({
+      error: status === "dropped" ? (rowPayload.message ?? null) : null,
       workflow,
       status,
       prompt: launch.prompt,
@@ -176,6 +182,7 @@ export class RunJournal {
       ...(ending.status === "completed" ? { endReason: ending.endReason } : {}),
       ...(ending.status === "failed" || ending.status === "crashed" ? { error: ending.error } : {}),
       ...(ending.status === "interrupted" ? { error: ending.reason } : {}),
+      ...(ending.status === "dropped" ? { error: ending.message } : {}),
     });
     this.row(workflow, `workflow.${status}`, runId, payload);
     return record;

@@ -158,9 +158,25 @@ describe(WorkflowManager.name, () => {
     it("lists every declared workflow with its worker, counts and state", async () => {
       const manager = await boot();
       await manager.launch(request({ workflow: "report" }));
+      const quiet = { state: "ready", deaths: 0, lastExit: null, nextRestartAt: null };
+      const healthy = { ...quiet, deathWindowMs: 60_000, disabledReason: null, reenable: null };
       expect(manager.health()).toEqual([
-        { name: "cleanup", pid: expect.any(Number), active: 0, queued: 0, disabled: false },
-        { name: "report", pid: expect.any(Number), active: 1, queued: 0, disabled: false },
+        {
+          name: "cleanup",
+          pid: expect.any(Number),
+          active: 0,
+          queued: 0,
+          disabled: false,
+          ...healthy,
+        },
+        {
+          name: "report",
+          pid: expect.any(Number),
+          active: 1,
+          queued: 0,
+          disabled: false,
+          ...healthy,
+        },
       ]);
     });
   });

@@ -77,16 +77,14 @@ export class WorkflowRuns {
     const { workflow, journal } = this.deps;
     // Older queued runs take free slots first (FIFO), e.g. those of a previous daemon.
     this.pump();
-    const admission = admit(
-      this.policy,
-      this.active.size,
-      this.queue.length,
-      this.deps.availability(),
-    );
+    const availability = this.deps.availability();
+    const admission = admit(this.policy, this.active.size, this.queue.length, availability);
     const extra =
       admission.status === "dropped"
         ? { reason: admission.reason, message: DROP_MESSAGES[admission.reason] }
-        : {};
+        : admission.status === "queued"
+          ? queueReason(availability)
+          : {};
     const created = journal.create(workflow, launch, admission.status, extra);
     const { runId } = created.record;
     const evicted = admission.status === "queued" ? this.queue.splice(0, admission.evict) : [];
@@ -330,5 +328,23 @@ export class WorkflowRuns {
       if (host !== null && this.countOn(host) === 0) this.deps.onHostIdle(host);
       this.pump();
     });
+  }
+}
+
+/** Why a launch waits in the queue, for its `workflow.queued` row. */
+function queueReason(availability: string): { reason: string; message: string } {
+  switch (availability) {
+    case "open":
+      return { reason: "concurrency", message: "every concurrency slot is taken" };
+    case "closed":
+      return {
+        reason: "disabled",
+        message: "the workflow cannot start runs now (see nerve status); it waits in the queue",
+      };
+    default:
+      return {
+        reason: "draining",
+        message: "the daemon is stopping; the run starts at its next start",
+      };
   }
 }

@@ -1,3 +1,4 @@
+import { ExitRecord } from "../process/exit-record.js";
 import type { CompiledWorkflow, WorkflowHealth } from "@nerve/core";
 import type { WorkflowRunRecord } from "@nerve/store";
 import { RestartSchedule, type RestartPolicy } from "../process/restart-tracker.js";
@@ -58,6 +59,9 @@ export class WorkflowSupervisor {
   private readonly retiring: Retirements;
   private readonly runs: WorkflowRuns;
   private readonly schedule: RestartSchedule;
+  private readonly exits = new ExitRecord();
+  /** Why it is disabled or broken, while it is. */
+  private downReason: string | null = null;
   private generation = 0;
   private launching: Promise<void> = Promise.resolve();
   private removing: Promise<void> | null = null;
@@ -94,12 +98,23 @@ export class WorkflowSupervisor {
   }
 
   health(): WorkflowHealth {
+    const down = this.stateValue === "disabled" || this.stateValue === "broken";
+    const { deaths, windowMs } = this.schedule.deaths(this.deps.clock.now());
     return {
       name: this.name,
       pid: this.host?.pid ?? null,
       active: this.runs.activeCount,
       queued: this.runs.queuedCount,
-      disabled: this.stateValue === "disabled" || this.stateValue === "broken",
+      disabled: down,
+      state: this.stateValue,
+      deaths,
+      deathWindowMs: windowMs,
+      lastExit: this.exits.lastExit,
+      nextRestartAt: this.stateValue === "backoff" ? this.schedule.nextRestartAt : null,
+      disabledReason: down ? this.downReason : null,
+      reenable: down
+        ? `edit workflows/${this.name}/ or nerve.yaml (saving either starts a new worker)`
+        : null,
     };
   }
 
@@ -213,6 +228,7 @@ export class WorkflowSupervisor {
   private spawn(force: boolean): Promise<void> {
     const generation = ++this.generation;
     this.stateValue = "starting";
+    this.downReason = null;
     this.launching = this.attempt(generation, force).catch((error: unknown) => {
       // A bug, not the workflow's fault: keep the daemon up and say so.
       if (generation !== this.generation) return;
@@ -235,7 +251,10 @@ export class WorkflowSupervisor {
           this.runs.onMessage(host, runId, requestId, message),
         end: (runId, end) => this.runs.onEnd(host, runId, end),
         log: (line) => this.deps.events.roleLog(this.name, line),
-        output: (stream, line) => this.deps.events.workerOutput(this.name, stream, line),
+        output: (stream, line) => {
+          if (stream === "stderr") this.exits.stderrLine(line);
+          this.deps.events.workerOutput(this.name, stream, line);
+        },
         exit: (info) => this.onExit(host, info),
       },
     );
@@ -279,6 +298,7 @@ export class WorkflowSupervisor {
       return;
     }
     this.host = null;
+    this.exits.died(info, this.deps.clock.now());
     const next = this.schedule.afterDeath(this.deps.clock.now(), info.uptimeMs, () => {
       void this.spawn(false);
     });
@@ -288,6 +308,7 @@ export class WorkflowSupervisor {
       const reason =
         `${next.reason}; respawning stopped, its runs in flight end crashed and its queued ` +
         "runs wait until its files or nerve.yaml change";
+      this.downReason = reason;
       this.deps.events.workerExit(info, { disabled: true, reason });
       this.runs.crashAll(host, `${error}; ${next.reason}`);
       return;
@@ -300,6 +321,7 @@ export class WorkflowSupervisor {
   /** The definition cannot run until the workflow's files or nerve.yaml change. */
   private breakDown(phase: "compile" | "init", message: string): void {
     this.stateValue = "broken";
+    this.downReason = `${phase === "compile" ? "does not compile" : "cannot start"}: ${message}`;
     this.deps.events.unavailable(this.name, phase, message);
   }
 }

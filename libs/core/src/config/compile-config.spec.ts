@@ -14,7 +14,14 @@ describe(compileConfig.name, () => {
     ])("compiles %s to an empty config", (_, text) => {
       expect(compileConfig(text, workspaceWith())).toEqual({
         ok: true,
-        config: { maxRounds: 100, senses: [], reflexes: [], workflows: [], modules: [] },
+        config: {
+          maxRounds: 100,
+          senses: [],
+          reflexes: [],
+          workflows: [],
+          modules: [],
+          store: { archiveAfterMs: 7 * 86_400_000, deleteArchiveAfterMs: null, maxSizeBytes: null },
+        },
         errors: [],
         warnings: [],
       });
@@ -174,6 +181,7 @@ describe(compileConfig.name, () => {
           },
         ],
         modules: ["modules/audit.module.ts", "lib/x.js"],
+        store: { archiveAfterMs: 7 * 86_400_000, deleteArchiveAfterMs: null, maxSizeBytes: null },
       });
     });
 

@@ -3,9 +3,11 @@ import { LineCounter, parseDocument } from "yaml";
 import type { CompiledConfig, ConfigIssue, ConfigReport, WorkspaceFs } from "./config.types.js";
 import { CONFIG_DEFAULTS } from "./defaults.js";
 import { TOP_LEVEL_KEYS, TopLevelDto } from "./dto/top-level.dto.js";
+import { compileDashboard } from "./compile-dashboard.js";
 import { compileModules } from "./compile-modules.js";
 import { compileReflexes } from "./compile-reflexes.js";
 import { compileSenses } from "./compile-senses.js";
+import { compileStore } from "./compile-store.js";
 import { compileWorkflows } from "./compile-workflows.js";
 import { integerOr } from "./compile-values.js";
 import { isValidName } from "./names.js";
@@ -77,6 +79,8 @@ function compile(text: string, fs: WorkspaceFs): ConfigReport {
   });
   const workflows = compileWorkflows(ctx, top.get("workflows") ?? NOTHING, fs);
   const modules = compileModules(ctx, top.get("modules"), fs);
+  const store = compileStore(ctx, top.get("store"));
+  const dashboard = compileDashboard(ctx, top.get("dashboard"));
 
   for (const [name, entry] of senses.declared ?? []) {
     if (isValidName(name) && !reflexes.scheduled.has(name)) {
@@ -104,7 +108,9 @@ function compile(text: string, fs: WorkspaceFs): ConfigReport {
     reflexes: reflexes.reflexes,
     workflows,
     modules,
+    store,
   };
+  if (dashboard !== null) config.dashboard = dashboard;
   return report([], ctx.warnings, config);
 }
 

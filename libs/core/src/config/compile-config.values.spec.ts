@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 
 import { workspaceFor, workspaceWith, yamlLines } from "./__fixtures__/workspace.js";
 import { compileConfig } from "./compile-config.js";
+import { TOP_LEVEL_KEYS } from "./dto/top-level.dto.js";
 import type { ConfigIssue, WorkspaceFs } from "./config.types.js";
 
 /** The errors of a config whose senses `cpu` and `disk` and workflow `w` all have files. */
@@ -21,7 +22,7 @@ describe(compileConfig.name, () => {
           path: "",
           line: 1,
           col: 1,
-          message: `expected a mapping with the keys max_rounds, senses, reflexes, workflows, modules at the top level, ${got}`,
+          message: `expected a mapping with the keys ${TOP_LEVEL_KEYS.join(", ")} at the top level, ${got}`,
         },
       ]);
     });

@@ -39,6 +39,28 @@ export interface CompiledConfig {
   workflows: CompiledWorkflow[];
   /** Normalised paths relative to the workspace root, without duplicates. */
   modules: string[];
+  /** Retention of the log and its archive (`store:`). */
+  store: CompiledStore;
+  /** Where the web dashboard listens; absent when nerve.yaml has no `dashboard` (it is off). */
+  dashboard?: CompiledDashboard;
+}
+
+/** The `store:` block: what the daemon's retention pass keeps, archives and deletes. */
+export interface CompiledStore {
+  /** Whole UTC days older than this go to the archive (default 7 days). */
+  archiveAfterMs: number;
+  /** Archived days older than this are deleted; null: never. */
+  deleteArchiveAfterMs: number | null;
+  /** `logs.db` + the archive kept under this many bytes, oldest archived days deleted first; null: no limit. */
+  maxSizeBytes: number | null;
+}
+
+/** The `dashboard` section: the daemon serves its web dashboard on `host`:`port`. */
+export interface CompiledDashboard {
+  /** TCP port; 0 asks the system for any free port. */
+  port: number;
+  /** Address to listen on (127.0.0.1 unless nerve.yaml says otherwise). */
+  host: string;
 }
 
 export interface CompiledSense {

@@ -10,6 +10,10 @@ export const CONFIG_DEFAULTS = {
   concurrency: 1,
   overflow: "queue",
   maxQueue: 100,
+  /** `store.archive_after`: whole UTC days older than this go to the archive. */
+  archiveAfterMs: 7 * 86_400_000,
+  dashboardPort: 7777,
+  dashboardHost: "127.0.0.1",
 } as const;
 
 /** The inclusive range accepted for `max_rounds`. */

@@ -1,7 +1,9 @@
 export type {
+  CompiledDashboard,
   CompiledConfig,
   CompiledReflex,
   CompiledSense,
+  CompiledStore,
   CompiledWorkflow,
   ConfigIssue,
   ConfigReport,
@@ -14,6 +16,7 @@ export { COMPUTE_FILES, CONFIG_DEFAULTS, MAX_ROUNDS_RANGE, WORKFLOW_FILES } from
 export { OVERFLOW_POLICIES } from "./dto/workflow.dto.js";
 export { REFLEX_KINDS } from "./dto/reflex.dto.js";
 export { formatDuration, parseDuration } from "./duration.js";
+export { formatSize, parseSize } from "./size.js";
 export { InvalidDurationError } from "./errors/invalid-duration.error.js";
 export { findSense, findWorkflow } from "./find.js";
 export { formatIssue } from "./format-issue.js";

@@ -27,6 +27,10 @@ export function describeSenses(config: CompiledConfig): SenseInfo[] {
       lastSignalAt: null,
       lastError: null,
       disabled: null,
+      disabledReason: null,
+      reenable: null,
+      groupState: null,
+      nextRestartAt: null,
     };
   });
 }

@@ -60,8 +60,8 @@ export interface ArchiveResult {
 export const ARCHIVE_LAST_DAY_KEY = "archive.last_day";
 export const ARCHIVE_LAST_RUN_KEY = "archive.last_run_at";
 
-const PAGE_ROWS = 5_000;
-const DELETE_CHUNK = 5_000;
+const PAGE_ROWS = 1_000;
+const DELETE_CHUNK = 500;
 
 /**
  * Moves whole UTC days of the log into `data/archive/logs/YYYY-MM-DD.jsonl`. For each day the

@@ -19,11 +19,9 @@ export class ArchiveFileError extends StoreError {
     readonly file: string,
     readonly line: number,
     reason: string,
+    expected = "expected one JSON object per line with a numeric id",
   ) {
-    super(
-      `archive file ${file}, line ${line}: ${reason}; ` +
-        "expected one JSON object per line with a numeric id",
-    );
+    super(`archive file ${file}, line ${line}: ${reason}; ${expected}`);
   }
 }
 

@@ -51,6 +51,22 @@ describe(LogStore.name, () => {
       await expect.poll(countFromOther, { timeout: 5_000 }).toBe(1);
     });
 
+    it("tells commit listeners once the rows are readable, until they unsubscribe", async () => {
+      const seen: number[] = [];
+      const stop = store.onCommitted(() => seen.push(countFromOther()));
+      store.onCommitted(() => {
+        throw new Error("a listener that throws");
+      });
+      store.append({ source: "daemon", type: "a" });
+      await store.flush();
+      expect(seen).toEqual([1]);
+      stop();
+      store.append({ source: "daemon", type: "b" });
+      await store.flush();
+      expect(seen).toEqual([1]);
+      expect(countFromOther()).toBe(2);
+    });
+
     it("commits at once when the batch is full", () => {
       const small = new LogStore(store.db, { batchSize: 3, maxDelayMs: 60_000 });
       small.append({ source: "daemon", type: "a" });

@@ -7,6 +7,11 @@ import {
   LogCommitError,
   LogStoreClosedError,
 } from "../errors/log.error.js";
+import {
+  INSERT_CAUSE_SQL,
+  INSERT_COMPUTE_SQL,
+  type ComputeLineage,
+} from "../lineage/lineage-types.js";
 import { StoreReader } from "../reader/store-reader.js";
 import { ChainHeadReader, canonicalRow, chainHash } from "./log-chain.js";
 import { JsonText, payloadText } from "./log-codec.js";
@@ -70,8 +75,10 @@ export class LogStore implements LogReader {
   /** The chain head as of this store's last commit (re-read when another writer moved it). */
   private headId = -1;
   private headHash: string | null = null;
+  private readonly insertCompute: Statement;
+  private readonly insertCause: Statement;
   private readonly insertBatch: Transaction<
-    (buffer: unknown[], rows: number, waiters: Waiter[]) => void
+    (buffer: unknown[], rows: number, waiters: Waiter[], lineage: ComputeLineage[]) => void
   >;
   private readonly batchSize: number;
   private readonly maxDelayMs: number;
@@ -80,8 +87,11 @@ export class LogStore implements LogReader {
   private readonly onError: (error: LogCommitError) => void;
   private readonly now: () => number;
   private readonly onCommit: (() => void) | undefined;
+  private readonly commitListeners = new Set<() => void>();
   private buffer: (string | number | null)[] = [];
   private pending = 0;
+  /** Compute lineage waiting for the next commit (it joins the log rows' transaction). */
+  private lineage: ComputeLineage[] = [];
   private waiters: Waiter[] = [];
   private timer: NodeJS.Timeout | null = null;
   private immediate: NodeJS.Immediate | null = null;
@@ -109,40 +119,45 @@ export class LogStore implements LogReader {
     this.reader = new StoreReader(db);
     this.insert = db.prepare(INSERT_SQL);
     this.head = new ChainHeadReader(db);
-    this.insertBatch = db.transaction((buffer: unknown[], rows: number, waiters: Waiter[]) => {
-      const insert = this.insert;
-      // Ids are given here, not by SQLite, because each row's hash covers its id. Inside the
-      // write lock, so another writer (the CLI) cannot take the same id or fork the chain.
-      const lastId = this.head.lastId();
-      if (lastId !== this.headId || this.headHash === null) {
-        const head = this.head.read(lastId);
-        this.headId = head.id;
-        this.headHash = head.hash;
-      }
-      let prev = this.headHash;
-      let w = 0;
-      let next = waiters.length > 0 ? waiters[0].index : -1;
-      for (let i = 0, k = 0; i < rows; i += 1, k += SLOTS) {
-        const id = lastId + 1 + i;
-        const ts = buffer[k] as number;
-        const source = buffer[k + 1] as string;
-        const type = buffer[k + 2] as string;
-        const refId = buffer[k + 3] as string | null;
-        const payload = buffer[k + 4] as string | null;
-        // Rows made before the chain still wait for their hash (chainPendingRows): these wait too.
-        if (prev !== null)
-          prev = chainHash(prev, canonicalRow(id, ts, source, type, refId, payload));
-        insert.run(id, ts, source, type, refId, payload, prev);
-        if (i === next) {
-          const row = waiters[w].row;
-          if (row !== null) row.id = id;
-          w += 1;
-          next = w < waiters.length ? waiters[w].index : -1;
+    this.insertCompute = db.prepare(INSERT_COMPUTE_SQL);
+    this.insertCause = db.prepare(INSERT_CAUSE_SQL);
+    this.insertBatch = db.transaction(
+      (buffer: unknown[], rows: number, waiters: Waiter[], lineage: ComputeLineage[]) => {
+        this.insertLineage(lineage);
+        const insert = this.insert;
+        // Ids are given here, not by SQLite, because each row's hash covers its id. Inside the
+        // write lock, so another writer (the CLI) cannot take the same id or fork the chain.
+        const lastId = this.head.lastId();
+        if (lastId !== this.headId || this.headHash === null) {
+          const head = this.head.read(lastId);
+          this.headId = head.id;
+          this.headHash = head.hash;
         }
-      }
-      this.headId = lastId + rows;
-      this.headHash = prev;
-    });
+        let prev = this.headHash;
+        let w = 0;
+        let next = waiters.length > 0 ? waiters[0].index : -1;
+        for (let i = 0, k = 0; i < rows; i += 1, k += SLOTS) {
+          const id = lastId + 1 + i;
+          const ts = buffer[k] as number;
+          const source = buffer[k + 1] as string;
+          const type = buffer[k + 2] as string;
+          const refId = buffer[k + 3] as string | null;
+          const payload = buffer[k + 4] as string | null;
+          // Rows made before the chain still wait for their hash (chainPendingRows): these wait too.
+          if (prev !== null)
+            prev = chainHash(prev, canonicalRow(id, ts, source, type, refId, payload));
+          insert.run(id, ts, source, type, refId, payload, prev);
+          if (i === next) {
+            const row = waiters[w].row;
+            if (row !== null) row.id = id;
+            w += 1;
+            next = w < waiters.length ? waiters[w].index : -1;
+          }
+        }
+        this.headId = lastId + rows;
+        this.headHash = prev;
+      },
+    );
   }
 
   /** A store on its own connection to the workspace's `data/logs.db` (created if needed);
@@ -151,6 +166,20 @@ export class LogStore implements LogReader {
     const store = new LogStore(openLogDatabase(root), options);
     store.ownsDb = true;
     return store;
+  }
+
+  /**
+   * Records a compute's lineage (what triggered it, what it made); committed with the next
+   * batch of log rows, so it lands together with the signal or error row of the same compute.
+   *
+   * @throws LogStoreClosedError after close().
+   */
+  recordCompute(record: ComputeLineage): void {
+    if (this.closing !== null) throw new LogStoreClosedError(this.db.name);
+    this.lineage.push(record);
+    if (this.timer === null && this.retryTimer === null && this.immediate === null) {
+      this.timer = setTimeout(this.onTimer, this.maxDelayMs);
+    }
   }
 
   /** Rows buffered and not yet committed. */
@@ -223,7 +252,7 @@ export class LogStore implements LogReader {
    */
   async flush(): Promise<void> {
     const deadline = Date.now() + BUSY_TIMEOUT_MS;
-    while (this.pending > 0) {
+    while (this.pending > 0 || this.lineage.length > 0) {
       const outcome = this.commit();
       if (outcome === "committed") return;
       if (outcome === "failed") throw this.lastError!;
@@ -257,6 +286,17 @@ export class LogStore implements LogReader {
     return this.reader.query(q);
   }
 
+  /**
+   * Calls `listener` after every commit (rows are readable then), until the returned function is
+   * called. For readers that follow the log as it grows, such as the dashboard's live view.
+   */
+  onCommitted(listener: () => void): () => void {
+    this.commitListeners.add(listener);
+    return () => {
+      this.commitListeners.delete(listener);
+    };
+  }
+
   /** How many log rows match the filters (buffered rows committed first). */
   count(q: LogQuery = {}): number {
     this.commitIfIdle();
@@ -272,6 +312,7 @@ export class LogStore implements LogReader {
       this.waiters = [];
       this.buffer = [];
       this.pending = 0;
+      this.lineage = [];
       throw lost;
     } finally {
       this.clearTimers();
@@ -328,7 +369,7 @@ export class LogStore implements LogReader {
 
   private commit(): CommitOutcome {
     this.clearTimers();
-    if (this.pending === 0) return "committed";
+    if (this.pending === 0 && this.lineage.length === 0) return "committed";
     if (this.db.inTransaction) {
       this.timer = setTimeout(this.onTimer, 1);
       return "deferred";
@@ -336,8 +377,9 @@ export class LogStore implements LogReader {
     const rows = this.pending;
     const buffer = this.buffer;
     const waiters = this.waiters;
+    const lineage = this.lineage;
     try {
-      this.insertBatch.immediate(buffer, rows, waiters);
+      this.insertBatch.immediate(buffer, rows, waiters, lineage);
     } catch (error) {
       this.headId = -1; // rolled back: the head is read again at the next commit
       this.failures += 1;
@@ -351,14 +393,29 @@ export class LogStore implements LogReader {
     this.buffer = [];
     this.pending = 0;
     this.waiters = [];
+    this.lineage = [];
     this.failures = 0;
     this.lastError = null;
     // A flush may have succeeded during a backoff: go back to the normal timer at once.
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
     this.retryTimer = null;
     this.onCommit?.();
+    for (const listener of this.commitListeners) {
+      try {
+        listener();
+      } catch {
+        // A listener is told, never trusted: the commit has happened whatever it does.
+      }
+    }
     for (const waiter of waiters) waiter.resolve(waiter.row);
     return "committed";
+  }
+
+  private insertLineage(lineage: ComputeLineage[]): void {
+    for (const c of lineage) {
+      this.insertCompute.run(c.id, c.sense, c.trigger, c.ts, c.durationMs, c.outcome, c.effect);
+      for (const signalId of c.causes) this.insertCause.run(signalId, c.id);
+    }
   }
 
   private report(error: LogCommitError): void {

@@ -98,6 +98,21 @@ export const LOG_SCHEMA_STEPS: readonly LogSchemaStep[] = [
        BEGIN SELECT RAISE(ABORT, '${LOG_UPDATE_REFUSED}'); END`,
     ],
   },
+  {
+    version: 4,
+    name: "lineage",
+    statements: [
+      // What the log rows cannot say on their own: which tick or signals made a compute, and
+      // what it made (see LineageCompute). Read by `nerve trace` through these indexes.
+      'CREATE TABLE "lineage_compute" ("id" text PRIMARY KEY NOT NULL, "sense" text NOT NULL, ' +
+        '"trigger" text NOT NULL, "ts" integer NOT NULL, "duration_ms" integer NOT NULL, ' +
+        '"outcome" text NOT NULL, "effect" text)',
+      'CREATE INDEX "lineage_compute_effect" ON "lineage_compute" ("effect") ',
+      'CREATE TABLE "lineage_cause" ("signal_id" text NOT NULL, "compute_id" text NOT NULL, ' +
+        'PRIMARY KEY ("signal_id", "compute_id"))',
+      'CREATE INDEX "lineage_cause_compute" ON "lineage_cause" ("compute_id") ',
+    ],
+  },
 ];
 
 /** The version a fully migrated database has. */

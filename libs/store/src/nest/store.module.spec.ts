@@ -96,6 +96,7 @@ describe(StoreModule.name, () => {
         "LogSchemaInitial1730000000001",
         "LogSchemaSignalTypeIndex1730000000002",
         "LogSchemaHashChain1730000000003",
+        "LogSchemaLineage1730000000004",
       ]);
       await module.close();
       app = undefined;

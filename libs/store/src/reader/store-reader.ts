@@ -165,7 +165,10 @@ export function logQuerySql(q: LogQuery): { sql: string; params: (string | numbe
 function runFilter(q: RunListQuery): SqlFilter {
   const clauses: string[] = [];
   const params: string[] = [];
-  if (!q.all) clauses.push(ACTIVE_IN);
+  if (q.status !== undefined) {
+    clauses.push("status = ?");
+    params.push(q.status);
+  } else if (!q.all) clauses.push(ACTIVE_IN);
   if (q.workflow !== undefined) {
     clauses.push("workflow = ?");
     params.push(q.workflow);

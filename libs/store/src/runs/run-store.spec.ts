@@ -191,6 +191,13 @@ describe(RunStore.name, () => {
       expect(runs.countList({ all: true, workflow: "report" })).toBe(1);
     });
 
+    it("filters by status, with or without a workflow", () => {
+      expect(ids(runs.list({ status: "queued" }))).toEqual(["d", "a"]);
+      expect(ids(runs.list({ status: "completed" }))).toEqual(["c"]);
+      expect(ids(runs.list({ status: "queued", workflow: "cleanup" }))).toEqual(["a"]);
+      expect(runs.countList({ status: "dropped" })).toBe(1);
+    });
+
     it("pages with limit and offset", () => {
       expect(ids(runs.list({ all: true, limit: 2 }))).toEqual(["e", "d"]);
       expect(ids(runs.list({ all: true, limit: 2, offset: 2 }))).toEqual(["c", "b"]);

@@ -34,6 +34,8 @@ export interface NewRun {
   source: string;
   /** The signal that caused the run, if any. */
   causeId?: string | null;
+  /** Why a run created `dropped` was dropped (shown by `nerve workflow list`). */
+  error?: string | null;
 }
 
 export interface TransitionOptions {
@@ -43,8 +45,8 @@ export interface TransitionOptions {
 
 const INSERT_RUN_SQL =
   "INSERT INTO workflow_runs (run_id, workflow, status, prompt, payload, max_rounds, rounds, " +
-  "source, cause_id, created_at, started_at, ended_at, updated_at, resumes) " +
-  "VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, 0)";
+  "source, cause_id, created_at, started_at, ended_at, updated_at, resumes, error) " +
+  "VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, 0, ?)";
 const TRANSITION_SQL =
   "UPDATE workflow_runs SET status = ?, started_at = ?, ended_at = ?, end_reason = ?, error = ?, " +
   "updated_at = ? WHERE run_id = ?";
@@ -132,6 +134,7 @@ export class RunStore {
           input.status === "started" ? now : null,
           isFinalRunStatus(input.status) ? now : null,
           now,
+          input.error ?? null,
         );
     } catch (error) {
       if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_PRIMARYKEY") {

@@ -13,6 +13,8 @@ export interface RunListQuery {
   /** Every run, not only the active (`queued`, `started`) ones. Default false. */
   all?: boolean;
   workflow?: string;
+  /** Runs in this status only (whatever `all` says). */
+  status?: RunStatus;
   /** Default 50. */
   limit?: number;
   /** Default 0. */

@@ -3,6 +3,7 @@ import type { Database as SqliteDatabase } from "better-sqlite3";
 import { DataSource } from "typeorm";
 import { BUSY_TIMEOUT_MS, configureLogConnection } from "../log/open-log-db.js";
 import { storePaths } from "../paths.js";
+import { LineageCause, LineageCompute } from "./entities/lineage.entity.js";
 import { LogEntry } from "./entities/log-entry.entity.js";
 import { Meta } from "./entities/meta.entity.js";
 import { WorkflowRun } from "./entities/workflow-run.entity.js";
@@ -34,7 +35,7 @@ export function createStoreDataSource(root: string): StoreDataSource {
     timeout: BUSY_TIMEOUT_MS,
     enableWAL: true,
     prepareDatabase: (db: SqliteDatabase) => configureLogConnection(db),
-    entities: [LogEntry, WorkflowRun, Meta],
+    entities: [LogEntry, WorkflowRun, Meta, LineageCompute, LineageCause],
     migrations: LOG_MIGRATIONS,
     migrationsTableName: TYPEORM_MIGRATIONS_TABLE,
     migrationsRun: true,

@@ -1,13 +1,15 @@
 import { readdirSync } from "node:fs";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import type { Database as SqliteDatabase } from "better-sqlite3";
 import { GENESIS_HASH, canonicalRow, chainHash } from "../log/log-chain.js";
 import { ArchiveSource, type WalkedRow } from "./archive-source.js";
+import { DbRows, type PackedPage } from "./db-rows.js";
 import type { VerifyProblem, VerifyProgress } from "./verify-types.js";
 
 /** How often (rows) progress is reported. */
 const PROGRESS_EVERY = 50_000;
 const DAY_FILE = /^(\d{4}-\d{2}-\d{2})\.jsonl$/;
+const HASH_LENGTH = GENESIS_HASH.length;
 
 interface Source {
   head: WalkedRow | null;
@@ -20,6 +22,18 @@ export interface ChainWalkOptions {
   onProgress?: (progress: VerifyProgress) => void;
   /** Called for each row's payload text (the blob check collects hashes from it). */
   onPayload?: (payload: string) => void;
+  /**
+   * Where retention deleted the oldest archived days (meta `archive.pruned`): the walk starts
+   * after its last row and checks that the first row kept links to its hash.
+   */
+  pruned?: PrunedAnchor | null;
+}
+
+/** The last archived day retention deleted, and its last row. */
+export interface PrunedAnchor {
+  day: string;
+  lastId: number;
+  lastHash: string | null;
 }
 
 export interface ChainWalkResult {
@@ -28,11 +42,19 @@ export interface ChainWalkResult {
   head: { id: number; hash: string | null };
 }
 
+/** A quoted 64-hex string: a payload naming a blob. */
+const BLOB_NAME = /"[0-9a-f]{64}"/;
+
 /**
  * Walks every log row in id order, the archive day files and the database merged, and checks
  * each row's hash against its columns and the previous row's hash. A problem is reported once
  * where it starts: after a changed row the walk goes on from the hash stored in it, after
  * missing rows from the hash of the row that follows them.
+ *
+ * Once the archive files are done, the database is read a page at a time packed by SQLite
+ * (see DbRows): a page whose rows follow on without a gap, each with its hash, all matching,
+ * and no blob named, is taken whole; any other page is walked row by row as the archive is,
+ * so what is reported does not depend on the path.
  */
 export function walkChain(
   db: SqliteDatabase,
@@ -40,50 +62,109 @@ export function walkChain(
   report: (problem: VerifyProblem) => void,
   options: ChainWalkOptions = {},
 ): ChainWalkResult {
-  const files = dayFiles(archiveDir, options.fromDay);
+  const pruned = options.fromDay === undefined ? (options.pruned ?? null) : null;
+  const files = dayFiles(archiveDir, options.fromDay).filter(
+    (file) => pruned === null || dayOf(file) > pruned.day,
+  );
+  const walk = new ChainWalk(report, options, files.length, pruned);
   const sources: Source[] = files.map((file) => {
     const archive = new ArchiveSource(file, report);
     return { head: null, next: () => archive.next() };
   });
-  const rows = db
-    .prepare("SELECT id, ts, source, type, ref_id, payload, hash FROM log ORDER BY id")
-    .raw()
-    .iterate() as IterableIterator<
-    [number, number, string, string, string | null, string | null, string | null]
-  >;
-  sources.push({
-    head: null,
-    next: () => {
-      const step = rows.next();
-      if (step.done === true) return null;
-      const [id, ts, source, type, refId, payload, hash] = step.value;
-      return { id, ts, source, type, refId, payload, hash, where: "logs.db", fromArchive: false };
-    },
-  });
+  const dbRows = new DbRows(db);
+  sources.push({ head: null, next: () => dbRows.next() });
   for (const source of sources) source.head = source.next();
-
-  const result: ChainWalkResult = {
-    rows: { archive: 0, db: 0, legacy: 0 },
-    days: files.length,
-    head: { id: 0, hash: GENESIS_HASH },
-  };
-  const onPayload = options.onPayload;
-  // With --from the chain before the first row is not read: its link is taken on trust.
-  let prev: string | null = options.fromDay === undefined ? GENESIS_HASH : null;
-  let lastId = 0;
-  let walked = 0;
-  let chained = false;
-  for (;;) {
-    const source = lowest(sources);
-    if (source === null) break;
+  const dbSource = sources[sources.length - 1];
+  // Archive rows and database rows merged, while an archive file has rows left.
+  while (sources.some((source) => source !== dbSource && source.head !== null)) {
+    const source = lowest(sources)!;
     const row = source.head!;
     source.head = source.next();
-    walked += 1;
-    if (walked % PROGRESS_EVERY === 0) {
-      options.onProgress?.({ phase: row.fromArchive ? "archive" : "db", rows: walked });
+    walk.visit(row);
+  }
+  // The rest of the page the database was being read from, then packed pages.
+  if (dbSource.head !== null) walk.visit(dbSource.head);
+  for (;;) {
+    while (dbRows.buffered) walk.visit(dbRows.next()!);
+    const page = dbRows.nextPacked();
+    if (page === null) break;
+    if (!walk.takePage(page)) dbRows.unpack(page);
+  }
+  return walk.result;
+}
+
+/** The state of a walk: the previous row's hash and id, and what it counted. */
+class ChainWalk {
+  readonly result: ChainWalkResult;
+  // With --from the chain before the first row is not read: its link is taken on trust.
+  private prev: string | null;
+  private lastId = 0;
+  private walked = 0;
+  private chained = false;
+
+  constructor(
+    private readonly report: (problem: VerifyProblem) => void,
+    private readonly options: ChainWalkOptions,
+    days: number,
+    private readonly pruned: PrunedAnchor | null,
+  ) {
+    this.prev = options.fromDay === undefined ? GENESIS_HASH : null;
+    this.result = {
+      rows: { archive: 0, db: 0, legacy: 0 },
+      days,
+      head: { id: 0, hash: GENESIS_HASH },
+    };
+    if (pruned !== null) {
+      this.prev = pruned.lastHash;
+      this.lastId = pruned.lastId;
+      this.chained = true;
+      this.result.head = { id: pruned.lastId, hash: pruned.lastHash };
     }
-    if (row.payload !== null && onPayload !== undefined) onPayload(row.payload);
-    if (row.id === lastId && walked > 1) {
+  }
+
+  /**
+   * Takes a packed page of database rows whole when nothing in it needs a closer look.
+   *
+   * @returns false when the page must be walked row by row instead (nothing was counted).
+   */
+  takePage(page: PackedPage): boolean {
+    const { parts, count, lo, hi } = page;
+    // Rows missing or without hash, a gap before the page, a row also archived, a blob to note.
+    if (hi - lo + 1 !== count || parts.length !== count) return false;
+    if (this.prev === null || ((this.walked > 0 || this.chained) && lo !== this.lastId + 1)) {
+      return false;
+    }
+    if (this.options.onPayload !== undefined && BLOB_NAME.test(page.text)) return false;
+    let prev = this.prev;
+    for (const part of parts) {
+      const hash = part.slice(0, HASH_LENGTH);
+      if (chainHash(prev, part.slice(HASH_LENGTH)) !== hash) return false;
+      prev = hash;
+    }
+    const before = Math.floor(this.walked / PROGRESS_EVERY);
+    this.walked += count;
+    if (Math.floor(this.walked / PROGRESS_EVERY) !== before) {
+      this.options.onProgress?.({ phase: "db", rows: this.walked });
+    }
+    this.result.rows.db += count;
+    this.chained = true;
+    this.prev = prev;
+    this.lastId = hi;
+    this.result.head = { id: hi, hash: prev };
+    return true;
+  }
+
+  /** Checks one row's link. */
+  visit(row: WalkedRow): void {
+    const { result, report } = this;
+    this.walked += 1;
+    if (this.walked % PROGRESS_EVERY === 0) {
+      this.options.onProgress?.({ phase: row.fromArchive ? "archive" : "db", rows: this.walked });
+    }
+    // Its day was deleted by retention.
+    if (this.pruned !== null && row.id <= this.pruned.lastId) return;
+    if (row.payload !== null) this.options.onPayload?.(row.payload);
+    if (row.id === this.lastId && this.walked > 1) {
       // In a day file and still in the database: a run stopped between the two (legal) —
       // unless the copies differ.
       if (row.hash !== result.head.hash) {
@@ -96,12 +177,12 @@ export function walkChain(
           found: row.hash ?? "null",
         });
       }
-      continue;
+      return;
     }
     if (row.fromArchive) result.rows.archive += 1;
     else result.rows.db += 1;
     if (row.hash === null) {
-      if (row.fromArchive && !chained) {
+      if (row.fromArchive && !this.chained) {
         // Archived before the chain existed.
         result.rows.legacy += 1;
       } else {
@@ -112,14 +193,15 @@ export function walkChain(
           message: `row ${row.id} has no hash`,
         });
       }
-      lastId = row.id;
+      this.lastId = row.id;
       result.head = { id: row.id, hash: null };
-      continue;
+      return;
     }
-    const gap = chained && row.id !== lastId + 1;
-    if (prev !== null) {
+    const lastId = this.lastId;
+    const gap = this.chained && row.id !== lastId + 1;
+    if (this.prev !== null) {
       const computed = chainHash(
-        prev,
+        this.prev,
         canonicalRow(row.id, row.ts, row.source, row.type, row.refId, row.payload),
       );
       if (computed !== row.hash) {
@@ -145,12 +227,11 @@ export function walkChain(
         );
       }
     }
-    chained = true;
-    prev = row.hash;
-    lastId = row.id;
+    this.chained = true;
+    this.prev = row.hash;
+    this.lastId = row.id;
     result.head = { id: row.id, hash: row.hash };
   }
-  return result;
 }
 
 function lowest(sources: Source[]): Source | null {
@@ -175,4 +256,8 @@ export function dayFiles(dir: string, fromDay?: string): string[] {
     .filter((day): day is string => day !== undefined && (fromDay === undefined || day >= fromDay))
     .sort()
     .map((day) => join(dir, `${day}.jsonl`));
+}
+
+function dayOf(file: string): string {
+  return DAY_FILE.exec(basename(file))?.[1] ?? "";
 }

@@ -6,6 +6,7 @@ import { acquireArchiveLock } from "../archive/archive-lock.js";
 import { reasonOf } from "../errors/store.error.js";
 import { chainPendingRows } from "../log/log-chain.js";
 import { storePaths } from "../paths.js";
+import { ARCHIVE_PRUNED_KEY, parseAnchor } from "../retention/store-retention.js";
 import { walkChain } from "./chain-walk.js";
 import type { VerifyProblem, VerifyProgress, VerifyReport } from "./verify-types.js";
 
@@ -43,8 +44,10 @@ export class StoreVerifier {
     const referenced = new Set<string>();
     try {
       await chainPendingRows(this.db);
+      const anchor = this.db.prepare("SELECT value FROM meta WHERE key = ?").pluck();
       walk = walkChain(this.db, paths.archive, report, {
         fromDay: options.fromDay,
+        pruned: parseAnchor(anchor.get(ARCHIVE_PRUNED_KEY) as string | undefined),
         onProgress: options.onProgress,
         onPayload: (payload) => {
           if (payload.length < 66) return;

@@ -1,6 +1,7 @@
 import { Global, Module, type DynamicModule } from "@nestjs/common";
 import type { CompiledConfig, GroupHealth, SenseInfo, WorkflowHealth } from "@nerve/core";
 import { Clock } from "../../kernel/clock.js";
+import { DashboardAddress } from "../../kernel/dashboard-address.js";
 import { ConfigService } from "../../kernel/config.service.js";
 import { DaemonLog } from "../../kernel/daemon-log.js";
 import { KernelService } from "../../kernel/kernel.service.js";
@@ -49,6 +50,7 @@ export function sampleConfig(): CompiledConfig {
       },
     ],
     modules: [],
+    store: { archiveAfterMs: 7 * 86_400_000, deleteArchiveAfterMs: null, maxSizeBytes: null },
   };
 }
 
@@ -164,6 +166,7 @@ class FakeKernelModule {
       { provide: KernelService, useValue: daemon.kernel },
       Clock,
       DaemonLog,
+      DashboardAddress,
     ];
     return { module: FakeKernelModule, providers, exports: providers };
   }

@@ -1,31 +1,14 @@
 import { Injectable } from "@nestjs/common";
-import { NERVE_VERSION, type HealthRequest, type HealthResult } from "@nerve/core";
-import { Clock } from "../../kernel/clock.js";
-import { ConfigService } from "../../kernel/config.service.js";
-import { KernelService } from "../../kernel/kernel.service.js";
-import { SenseExecutor } from "../../sense/sense-runtime.types.js";
-import { WorkflowLauncher } from "../../workflow/workflow-launcher.js";
+import type { HealthRequest, HealthResult } from "@nerve/core";
+import { DaemonHealth } from "../../lifecycle/daemon-health.service.js";
 import { answer, type IpcRequestHandler } from "../ipc-handler.js";
 
 /** `health`: the daemon's identity, uptime and the state of its worker processes. */
 @Injectable()
 export class HealthHandler implements IpcRequestHandler<"health"> {
-  constructor(
-    private readonly config: ConfigService,
-    private readonly kernel: KernelService,
-    private readonly clock: Clock,
-    private readonly senses: SenseExecutor,
-    private readonly workflows: WorkflowLauncher,
-  ) {}
+  constructor(private readonly health: DaemonHealth) {}
 
   handle(_request: HealthRequest): Promise<HealthResult> {
-    return answer(() => ({
-      pid: process.pid,
-      root: this.config.root,
-      uptimeMs: Math.max(0, this.clock.now() - this.kernel.startedAt),
-      version: NERVE_VERSION,
-      groups: this.senses.groups(),
-      workflows: this.workflows.health(),
-    }));
+    return answer(() => this.health.current());
   }
 }

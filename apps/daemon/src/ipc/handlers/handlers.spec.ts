@@ -3,7 +3,9 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { NERVE_VERSION, type IpcError, type SenseInfo } from "@nerve/core";
 import { Clock } from "../../kernel/clock.js";
 import { ConfigService } from "../../kernel/config.service.js";
+import { DashboardAddress } from "../../kernel/dashboard-address.js";
 import { KernelService } from "../../kernel/kernel.service.js";
+import { DaemonHealth } from "../../lifecycle/daemon-health.service.js";
 import { SchedulerStoppedError } from "../../reflex/errors/scheduler-stopped.error.js";
 import { SenseExecutor } from "../../sense/sense-runtime.types.js";
 import {
@@ -36,6 +38,8 @@ async function handlers(launcher: WorkflowLauncher = new RecordingLauncher()) {
   const module = await Test.createTestingModule({
     providers: [
       HealthHandler,
+      DaemonHealth,
+      DashboardAddress,
       ListSensesHandler,
       TriggerSenseHandler,
       TriggerWorkflowHandler,
@@ -73,6 +77,13 @@ describe(HealthHandler.name, () => {
       groups: executor.health,
       workflows: launcher.workflows,
     });
+  });
+
+  it("names the dashboard's address while it is on", async () => {
+    const { module } = await handlers();
+    module.get(DashboardAddress).url = "http://127.0.0.1:7777/";
+    const result = await module.get(HealthHandler).handle({ id: 1, type: "health" });
+    expect(result.dashboard).toEqual({ url: "http://127.0.0.1:7777/" });
   });
 });
 

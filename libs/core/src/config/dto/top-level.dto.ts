@@ -4,7 +4,15 @@ import { MAX_ROUNDS_RANGE } from "../defaults.js";
 import { expected } from "./validators.js";
 
 /** Keys allowed at the top of nerve.yaml. */
-export const TOP_LEVEL_KEYS = ["max_rounds", "senses", "reflexes", "workflows", "modules"] as const;
+export const TOP_LEVEL_KEYS = [
+  "max_rounds",
+  "senses",
+  "reflexes",
+  "workflows",
+  "modules",
+  "store",
+  "dashboard",
+] as const;
 
 const roundsMessage = expected(
   `an integer from ${String(MAX_ROUNDS_RANGE.min)} to ${String(MAX_ROUNDS_RANGE.max)}`,

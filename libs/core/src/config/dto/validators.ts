@@ -9,6 +9,7 @@ import {
 import { describeValue } from "../describe-value.js";
 import { durationErrorFor, parseDuration } from "../duration.js";
 import { invalidNameMessage, isValidName } from "../names.js";
+import { parseSize } from "../size.js";
 
 /** A class-validator message: "expected <what>, got <the value>". */
 export function expected(what: string): (args: ValidationArguments) => string {
@@ -78,6 +79,39 @@ export function IsName(kind: string, validation?: ValidationOptions) {
       options: validation,
       constraints: [kind],
       validator: IsNameConstraint,
+    });
+  };
+}
+
+@ValidatorConstraint({ name: "isSize" })
+class IsSizeConstraint implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    if (typeof value !== "string") return false;
+    const parsed = parseSize(value);
+    return parsed.ok && parsed.value > 0;
+  }
+
+  defaultMessage(args: ValidationArguments): string {
+    if (typeof args.value === "string") {
+      const parsed = parseSize(args.value);
+      if (!parsed.ok) return parsed.error;
+      return `expected a size greater than 0, got ${describeValue(args.value)}`;
+    }
+    if (typeof args.value === "number") {
+      return `expected a size such as ${String(args.value)}MiB, got ${describeValue(args.value)} (a number needs a unit: B, KiB, MiB, GiB, TiB, or KB, MB, GB, TB)`;
+    }
+    return `expected a size such as 500MiB or 2GiB, got ${describeValue(args.value)}`;
+  }
+}
+
+/** A size string greater than zero, such as `500MiB` or `2GiB`. */
+export function IsSize(validation?: ValidationOptions) {
+  return (target: object, propertyName: string): void => {
+    registerDecorator({
+      target: target.constructor,
+      propertyName,
+      options: validation,
+      validator: IsSizeConstraint,
     });
   };
 }

@@ -7,8 +7,41 @@ export interface HealthRequest {
   type: "health";
 }
 
+/** How a supervised worker last ended (`health`, `list-senses`). */
+export interface WorkerLastExit {
+  /** Epoch ms. */
+  at: number;
+  code: number | null;
+  signal: string | null;
+  /** Why the supervisor saw it end (`crashed`, `init-failed`, `timeout`…). */
+  reason: string;
+  /** The fatal error the worker reported, if it did. */
+  error: string | null;
+  /** Its last lines on stderr (at most 10), oldest first. */
+  stderr: string[];
+}
+
+/**
+ * Why a worker is (not) running, in the supervisor's words; added to `health` entries of
+ * groups and workflows. Optional in the type only for older daemons: this one always fills it.
+ */
+export interface SupervisionFields {
+  /** The supervisor's state: `running`, `starting`, `backoff`, `disabled`, `broken`, `empty`… */
+  state?: string;
+  /** Unplanned exits within the crash-loop window (`deathWindowMs`). */
+  deaths?: number;
+  deathWindowMs?: number;
+  lastExit?: WorkerLastExit | null;
+  /** When the next restart is due (epoch ms), while one is scheduled. */
+  nextRestartAt?: number | null;
+  /** Why it is disabled, while it is. */
+  disabledReason?: string | null;
+  /** What brings it back, while it is disabled (e.g. "edit senses/cpu/compute.ts or nerve.yaml"). */
+  reenable?: string | null;
+}
+
 /** A sense group's worker process. */
-export interface GroupHealth {
+export interface GroupHealth extends SupervisionFields {
   name: string;
   /** The worker's pid, or `null` while it is not running. */
   pid: number | null;
@@ -21,7 +54,7 @@ export interface GroupHealth {
 }
 
 /** A workflow's worker process. */
-export interface WorkflowHealth {
+export interface WorkflowHealth extends SupervisionFields {
   name: string;
   /** The worker's pid, or `null` while it is not running. */
   pid: number | null;
@@ -41,6 +74,8 @@ export interface HealthResult {
   version: string;
   groups: GroupHealth[];
   workflows: WorkflowHealth[];
+  /** Present while the web dashboard is on: its address, without the access token. */
+  dashboard?: { url: string };
 }
 
 /** Validates a `health` request whose id and type are already checked: it takes no fields. */

@@ -34,6 +34,15 @@ export interface SenseInfo {
   lastError: string | null;
   /** True when a migration failed or the sense's group is disabled. */
   disabled: boolean | null;
+  /** Why it is disabled (a compile error or failed migration with its file and line, or the
+   * group's crash loop); null while it is not. */
+  disabledReason?: string | null;
+  /** What brings it back while it is disabled. */
+  reenable?: string | null;
+  /** Its group's supervisor state (`running`, `backoff`, `disabled`…). */
+  groupState?: string | null;
+  /** When its group's worker restarts next (epoch ms), while a restart is scheduled. */
+  nextRestartAt?: number | null;
 }
 
 export type ListSensesResult = SenseInfo[];

@@ -152,8 +152,6 @@ export default async function bench({ quick }) {
     recursive: true,
     filter: (source) => source === example || !RUNTIME_FILES.has(basename(source)),
   });
-  const { linkSdk } = await import(here("../apps/cli/dist/init/sdk-links.js"));
-  linkSdk(root);
   let started = false;
   try {
     const traced = await seedLog(root, quick ? 100_000 : 1_000_000);

@@ -2,7 +2,7 @@
 // (Pss of /proc/<pid>/smaps_rollup: private pages plus each shared page divided by the number of
 // processes sharing it) of the daemon process and all its descendants (sense group workers,
 // workflow workers, helper processes), summed. The daemon is `apps/daemon/dist/main.js` on a temp
-// copy of examples/quickstart with the SDK linked as `nerve init` does, measured once its groups
+// copy of examples/quickstart, measured once its groups
 // are up and it has settled, several times, median taken.
 //
 // Baseline: an idle `node -e "setInterval(() => {}, 1000)"` running at the same time (so both

@@ -1,15 +1,13 @@
-// Temp workspaces for benchmarks: files written as given, the SDK linked into node_modules as
-// `nerve init` does (so compute files may import @nerve/core), removed afterwards.
+// Temp workspaces for benchmarks: files written as given (compute files may import @nerve/core:
+// the daemon finds the SDK in the Nerve that runs it), removed afterwards.
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { linkSdk } from "../../apps/cli/dist/init/sdk-links.js";
 
 /** A temp workspace holding `files` (path → content). Call `remove()` when done. */
 export function makeWorkspace(prefix, files) {
   const root = mkdtempSync(join(tmpdir(), `nerve-bench-${prefix}-`));
   writeFiles(root, files);
-  linkSdk(root);
   return { root, remove: () => rmSync(root, { recursive: true, force: true }) };
 }
 
@@ -18,7 +16,6 @@ export function copyWorkspace(prefix, source) {
   const root = mkdtempSync(join(tmpdir(), `nerve-bench-${prefix}-`));
   const skip = /[/\\](data|logs|node_modules|\.nerve)$|nerve\.(pid|sock)$/;
   cpSync(source, root, { recursive: true, filter: (path) => !skip.test(path) });
-  linkSdk(root);
   return { root, remove: () => rmSync(root, { recursive: true, force: true }) };
 }
 

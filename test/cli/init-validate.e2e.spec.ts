@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { nerve, tempDir } from "../support/cli.js";
 
@@ -55,15 +55,18 @@ describe("nerve init", () => {
     expect(JSON.parse(validate.stdout)).toEqual({ ok: true, errors: [], warnings: [] });
   });
 
-  it("links the SDK so user code resolves @nerve/core from the workspace", async () => {
+  it("writes nothing into node_modules and points editors at the SDK of this install", async () => {
     await nerve(["init", dir]);
-    const requireFromWorkspace = createRequire(join(dir, "senses", "x.js"));
-    const resolved = realpathSync(requireFromWorkspace.resolve("@nerve/core/package.json"));
+    expect(existsSync(join(dir, "node_modules"))).toBe(false);
+    expect(JSON.parse(readFileSync(join(dir, "tsconfig.json"), "utf8"))).toMatchObject({
+      extends: "./.nerve/tsconfig.sdk.json",
+    });
+    const editor = JSON.parse(readFileSync(join(dir, ".nerve", "tsconfig.sdk.json"), "utf8"));
     const ours = realpathSync(createRequire(import.meta.url).resolve("@nerve/core/package.json"));
-    expect(resolved).toBe(ours);
-    for (const name of ["@nerve/daemon", "@nestjs/common"]) {
-      expect(existsSync(join(dir, "node_modules", name, "package.json")), name).toBe(true);
-    }
+    expect(realpathSync(editor.compilerOptions.paths["@nerve/core"][0])).toBe(
+      join(dirname(ours), "dist", "index.d.ts"),
+    );
+    expect(editor.compilerOptions.paths["@nerve/daemon"]).toHaveLength(1);
   });
 
   it("scaffolds code that type-checks against the SDK", async () => {

@@ -2,7 +2,6 @@ import { cpSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { linkSdk } from "../../apps/cli/src/init/sdk-links.js";
 import { nerve, tempDir } from "../support/cli.js";
 import { startDaemon, stopDaemon } from "../support/daemon.js";
 import { waitFor } from "../support/workspace.js";
@@ -37,7 +36,6 @@ beforeAll(async () => {
     recursive: true,
     filter: (source) => source === EXAMPLE || !RUNTIME.has(basename(source)),
   });
-  linkSdk(root);
   expect(await cli(["validate"])).toEqual({ ok: true, errors: [], warnings: [] });
   await startDaemon(root);
   finding = await waitFor(

@@ -21,8 +21,8 @@ const RUNTIME_ENTRIES = new Set([
 ]);
 
 /**
- * A temp copy of `examples/<name>` (its sources only), with `files` written over it and the SDK
- * linked as `nerve init` links it.
+ * A temp copy of `examples/<name>` (its sources only), with `files` written over it (the engine
+ * finds the SDK itself).
  */
 export function exampleWorkspace(
   name: string,

@@ -1,16 +1,17 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { linkSdk } from "../../apps/cli/src/init/sdk-links.js";
 import { tempDir } from "./cli.js";
 
-/** A temp workspace holding exactly `files` (path → content), with the SDK linked as `nerve init` does. */
+/**
+ * A temp workspace holding exactly `files` (path → content). Nothing is linked into its
+ * node_modules: user code finds the SDK in the running Nerve, as in any workspace.
+ */
 export function makeWorkspace(files: Record<string, string>): {
   root: string;
   cleanup: () => void;
 } {
   const { dir, cleanup } = tempDir("nerve-ws-");
   writeFiles(dir, files);
-  linkSdk(dir);
   return { root: dir, cleanup };
 }
 

@@ -23,7 +23,7 @@ const launcher = here("../dist/main.js");
  * `nerve sense run`, `nerve daemon start`), whose workers are files of their own.
  * `@nerve/daemon/client` (the socket client) is bundled.
  */
-const EXTERNAL = [/^better-sqlite3$/, /^@nerve\/daemon$/, /^@nerve\/daemon\/(main|sense-run)$/];
+const EXTERNAL = [/^better-sqlite3$/, /^@nerve\/daemon$/, /^@nerve\/daemon\/(main|sense-run|sdk)$/];
 
 /**
  * Optional packages Nest and nest-commander load only for features the CLI does not use (HTTP

@@ -18,10 +18,17 @@ import {
 } from "./daemon/daemon.command.js";
 import { DashboardCommand } from "./dashboard/dashboard.command.js";
 import { DevCommand } from "./dev/dev.command.js";
+import { DoctorCommand } from "./doctor/doctor.command.js";
 import { EventsCommand } from "./events/events.command.js";
 import { InitCommand } from "./init/init.command.js";
 import { LogsCommand } from "./logs/logs.command.js";
 import { DocsCommand } from "./reference/docs.command.js";
+import {
+  ServiceCommand,
+  ServiceInstallCommand,
+  ServiceStatusCommand,
+  ServiceUninstallCommand,
+} from "./service/service.command.js";
 import { SenseListCommand } from "./sense/sense-list.command.js";
 import { SenseQueryCommand } from "./sense/sense-query.command.js";
 import { SenseRunCommand } from "./sense/sense-run.command.js";
@@ -50,6 +57,7 @@ import { WorkflowCommand } from "./workflow/workflow.command.js";
     Features,
     InitCommand,
     ValidateCommand,
+    DoctorCommand,
     DevCommand,
     DaemonCommand,
     DaemonStartCommand,
@@ -80,6 +88,10 @@ import { WorkflowCommand } from "./workflow/workflow.command.js";
     StoreArchiveCommand,
     StoreVerifyCommand,
     StoreHeadCommand,
+    ServiceCommand,
+    ServiceInstallCommand,
+    ServiceUninstallCommand,
+    ServiceStatusCommand,
     CompletionCommand,
     CompleteCommand,
     DocsCommand,

@@ -1,12 +1,12 @@
 import { Command } from "nest-commander";
 import { Examples } from "../common/nerve-command.js";
-import { DaemonActionCommand } from "./daemon.command.js";
+import { DaemonActionCommand, DaemonStartingCommand } from "./daemon.command.js";
 
 // Top-level aliases: `nerve start|stop|restart|status` = `nerve daemon start|stop|restart|status`.
 
 @Command({ name: "start", description: "alias of `nerve daemon start`" })
 @Examples(["nerve start", "start the daemon in the background"])
-export class StartCommand extends DaemonActionCommand {
+export class StartCommand extends DaemonStartingCommand {
   protected readonly action = "start";
 }
 
@@ -18,7 +18,7 @@ export class StopCommand extends DaemonActionCommand {
 
 @Command({ name: "restart", description: "alias of `nerve daemon restart`" })
 @Examples(["nerve restart", "stop the daemon if it runs, then start it"])
-export class RestartCommand extends DaemonActionCommand {
+export class RestartCommand extends DaemonStartingCommand {
   protected readonly action = "restart";
 }
 

@@ -1,5 +1,5 @@
 import { Inject } from "@nestjs/common";
-import { Command, SubCommand } from "nest-commander";
+import { Command, Option, SubCommand } from "nest-commander";
 import { Features } from "../common/features.js";
 import { Examples, GroupCommand } from "../common/nerve-command.js";
 import { DataCommand, type WorkspaceOptions } from "../common/workspace-command.js";
@@ -26,6 +26,21 @@ export abstract class DaemonActionCommand extends DataCommand {
   }
 }
 
+/**
+ * A command that starts the daemon. It always returns only once the daemon is ready; the
+ * `--wait-ready` flag says so explicitly, for scripts and service managers.
+ */
+export abstract class DaemonStartingCommand extends DaemonActionCommand {
+  @Option({
+    flags: "--wait-ready",
+    description:
+      "return once the daemon answers on its socket and has written its pid file (exit 0), or fail with its log's tail (exit 1); start always waits, the flag says so for scripts",
+  })
+  parseWaitReady(): boolean {
+    return true;
+  }
+}
+
 @SubCommand({
   name: "start",
   description: "start the daemon in the background; returns once it answers",
@@ -33,8 +48,9 @@ export abstract class DaemonActionCommand extends DataCommand {
 @Examples(
   ["nerve daemon start", "the workspace around the current folder"],
   ["nerve daemon start --root ~/ws --json", "{ pid, alreadyRunning }"],
+  ["nerve daemon start --wait-ready && curl …", "in a script: the daemon is ready on exit 0"],
 )
-export class DaemonStartCommand extends DaemonActionCommand {
+export class DaemonStartCommand extends DaemonStartingCommand {
   protected readonly action = "start";
 }
 
@@ -49,7 +65,7 @@ export class DaemonStopCommand extends DaemonActionCommand {
 
 @SubCommand({ name: "restart", description: "stop the daemon if it runs, then start it" })
 @Examples(["nerve daemon restart"])
-export class DaemonRestartCommand extends DaemonActionCommand {
+export class DaemonRestartCommand extends DaemonStartingCommand {
   protected readonly action = "restart";
 }
 

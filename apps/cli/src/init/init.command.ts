@@ -22,7 +22,7 @@ export class InitCommand extends NerveCommand {
 
   async run([dir]: string[], options: InitOptions): Promise<void> {
     const init = await this.features.get(() => import("./init.feature.js"));
-    init.scaffold(dir, options);
+    await init.scaffold(dir, options);
   }
 
   @Option({ flags: "--root <dir>", description: "folder to create the workspace in" })

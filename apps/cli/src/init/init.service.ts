@@ -5,7 +5,6 @@ import { fileURLToPath } from "node:url";
 import { CliError } from "../common/cli-errors.js";
 import { paint, printJson, printLine } from "../common/output.js";
 import { CONFIG_FILE } from "../common/workspace.js";
-import { linkSdk, type LinkResult } from "./sdk-links.js";
 
 /** The example workspace shipped with the CLI (apps/cli/templates/workspace). */
 const TEMPLATE_DIR = fileURLToPath(new URL("../../templates/workspace", import.meta.url));
@@ -16,7 +15,13 @@ const RENAMED: Record<string, string> = { gitignore: ".gitignore" };
 export interface InitResult {
   root: string;
   files: string[];
-  links: LinkResult[];
+  /**
+   * Kept for scripts that read it; always empty: nothing is linked into node_modules any more
+   * (the daemon finds the SDK in the running Nerve, editors through {@link InitResult.editorConfig}).
+   */
+  links: never[];
+  /** The TypeScript settings that point editors at the SDK, relative to the root. */
+  editorConfig: string;
 }
 
 export interface InitOptions {
@@ -29,15 +34,15 @@ export interface InitOptions {
 @Injectable()
 export class InitService {
   /** Scaffolds the workspace and says what was made and what to do next. */
-  scaffold(dir: string | undefined, options: InitOptions): void {
-    const result = this.init(dir ?? options.root ?? process.cwd(), options.force === true);
+  async scaffold(dir: string | undefined, options: InitOptions): Promise<void> {
+    const result = await this.init(dir ?? options.root ?? process.cwd(), options.force === true);
     if (options.json) {
       printJson(result);
       return;
     }
     printLine(`${paint("✓", "green")} created a Nerve workspace in ${result.root}`);
     for (const file of result.files) printLine(`  ${file}`);
-    printLine(`  node_modules/ (links to ${result.links.map((link) => link.name).join(", ")})`);
+    printLine(`  ${result.editorConfig} (where editors find the SDK; tsconfig.json extends it)`);
     printLine();
     printLine("Next:");
     printLine(`  cd ${result.root}`);
@@ -47,9 +52,10 @@ export class InitService {
 
   /**
    * Scaffolds a workspace in `dir`. Refuses an existing workspace, or files that would be
-   * overwritten, unless `force`; never touches `data/` or `logs/`.
+   * overwritten, unless `force`; never touches `data/` or `logs/`. Nothing goes into
+   * node_modules: `npm install` there cannot break the workspace.
    */
-  init(dir: string, force: boolean): InitResult {
+  async init(dir: string, force: boolean): Promise<InitResult> {
     const root = resolve(dir);
     if (existsSync(root) && !statSync(root).isDirectory()) {
       throw new CliError(`${root} exists and is not a directory`);
@@ -73,7 +79,9 @@ export class InitService {
       mkdirSync(dirname(target), { recursive: true });
       copyFileSync(join(TEMPLATE_DIR, file), target);
     }
-    return { root, files: files.map(targetName), links: linkSdk(root) };
+    const { EDITOR_CONFIG_FILE, writeEditorConfig } = await import("@nerve/daemon/sdk");
+    writeEditorConfig(root);
+    return { root, files: files.map(targetName), links: [], editorConfig: EDITOR_CONFIG_FILE };
   }
 }
 

@@ -18,6 +18,6 @@ export class ValidateCommand extends DataCommand {
 
   async run(_params: string[], options: WorkspaceOptions): Promise<void> {
     const validator = await this.features.get(() => import("./validate.feature.js"));
-    validator.report(options);
+    await validator.report(options);
   }
 }

@@ -11,6 +11,8 @@ import { DaemonLog } from "../kernel/daemon-log.js";
 import { KernelService } from "../kernel/kernel.service.js";
 import { NERVE_OPTIONS, type NerveOptions } from "../kernel/nerve-options.js";
 import { removePidFile, writePidFile } from "../kernel/pid-file.js";
+import { writeEditorConfig } from "../sdk/editor-config.js";
+import { notifySystemdReady } from "./systemd-notify.js";
 import { ReflexScheduler } from "../reflex/reflex-scheduler.service.js";
 import { SenseRuntime } from "../sense/sense-runtime.service.js";
 import { WorkflowManager } from "../workflow/workflow-manager.service.js";
@@ -71,6 +73,8 @@ export class DaemonLifecycle implements OnModuleInit, BeforeApplicationShutdown 
     for (const warning of this.config.warnings) {
       this.log.warn("config", `${warning.path}: ${warning.message}`);
     }
+    // Editors follow the Nerve that runs the workspace, wherever it was installed.
+    writeEditorConfig(this.config.root);
   }
 
   /**
@@ -81,6 +85,8 @@ export class DaemonLifecycle implements OnModuleInit, BeforeApplicationShutdown 
     if (this.writesPidFile) writePidFile(this.config.root, process.pid);
     this.kernel.setState("running");
     this.log.info("daemon", "running");
+    // Under a Type=notify unit (`nerve service install`), systemd waits for this.
+    notifySystemdReady((message) => this.log.warn("daemon", message));
   }
 
   async beforeApplicationShutdown(): Promise<void> {

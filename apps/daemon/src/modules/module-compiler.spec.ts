@@ -2,6 +2,7 @@ import { existsSync, readFileSync, readdirSync, utimesSync, writeFileSync } from
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { moduleWorkspace, writeFiles } from "./__fixtures__/workspace.js";
+import { resolveSdkInProcess } from "../sdk/sdk-packages.js";
 import { ModuleCompileError } from "./errors/module.error.js";
 import { MODULE_BUILD_DIR, ModuleCompiler } from "./module-compiler.js";
 
@@ -34,12 +35,13 @@ describe(ModuleCompiler.name, () => {
   afterEach(() => cleanup());
 
   describe("build", () => {
-    it("bundles the local imports, keeps packages as imports and records constructor types", async () => {
+    it("bundles the local imports, imports the SDK from this install and records constructor types", async () => {
       const build = await compiler.build("modules/audit.ts");
       const code = readFileSync(build.output, "utf8");
       expect(build.output).toBe(join(root, MODULE_BUILD_DIR, `modules/audit.${build.hash}.mjs`));
       expect(build.sources).toEqual(["modules/audit.ts", "modules/prefix.ts"]);
-      expect(code).toContain('from "@nerve/daemon"');
+      // The SDK as this process loads it, whatever the workspace's node_modules holds.
+      expect(code).toContain(`from ${JSON.stringify(resolveSdkInProcess("@nerve/daemon"))}`);
       expect(code).toContain('var prefix = "audit"');
       expect(code).toContain('__metadata("design:paramtypes", [typeof (_a = typeof LogStore');
     });
@@ -98,10 +100,9 @@ describe(ModuleCompiler.name, () => {
       const second = await compiler.build("modules/audit.ts");
       compiler.prune([second.output]);
       expect(existsSync(first.output)).toBe(false);
-      expect(readdirSync(join(root, MODULE_BUILD_DIR, "modules")).sort()).toEqual([
-        `audit.${second.hash}.mjs`,
-        "audit.build.json",
-      ]);
+      expect(readdirSync(join(root, MODULE_BUILD_DIR, "modules")).sort()).toEqual(
+        [`audit.${second.hash}.mjs`, "audit.build.json"].sort(),
+      );
     });
   });
 });

@@ -11,6 +11,8 @@ import {
 } from "../process/build-manifest.js";
 import type { CompileProblem } from "../process/compile-problem.js";
 import { REQUIRE_BANNER, withEsbuild } from "../process/esbuild-compiler.js";
+import { sdkStamp } from "../sdk/sdk-packages.js";
+import { sdkResolution } from "../sdk/sdk-plugin.js";
 import { ModuleCompileError } from "./errors/module.error.js";
 import { loadTypeScript, typescriptDecorators } from "./typescript-plugin.js";
 
@@ -18,7 +20,8 @@ import { loadTypeScript, typescriptDecorators } from "./typescript-plugin.js";
 export const MODULE_BUILD_DIR = ".nerve/build/modules";
 
 // Bumped whenever the build options change, so that equal sources under new options differ.
-const OPTIONS_REVISION = 1;
+// 2: SDK packages are imported from the running Nerve, not the workspace's node_modules.
+const OPTIONS_REVISION = 2;
 
 /** What a compiled module was built from and where its output is. */
 interface ModuleManifest extends BuildManifest {
@@ -43,8 +46,8 @@ export interface ModuleBuild {
  * Compiles a user module and the workspace files it imports into one ES module under
  * `.nerve/build/modules/`. Each TypeScript file goes through `ts.transpileModule` with decorator
  * metadata (see {@link typescriptDecorators}); esbuild resolves and bundles the relative imports
- * and leaves packages (`@nerve/daemon`, `@nestjs/common`, …) as imports, resolved at run time from
- * the workspace's node_modules. The output's name holds the hash of its code: a changed module
+ * and leaves packages as imports: the SDK (`@nerve/daemon`, `@nestjs/common`, …) from the running
+ * Nerve, the others from the workspace's node_modules (see {@link sdkResolution}). The output's name holds the hash of its code: a changed module
  * gets a new file (ES modules cannot be evicted from Node's cache) and an unchanged one keeps its
  * file and its identity.
  *
@@ -54,7 +57,7 @@ export interface ModuleBuild {
  */
 export class ModuleCompiler {
   private readonly outputRoot: string;
-  private readonly key = `typescript ${typescriptVersion()} esbuild ${esbuildVersion} options ${OPTIONS_REVISION}`;
+  private readonly key = `typescript ${typescriptVersion()} esbuild ${esbuildVersion} options ${OPTIONS_REVISION} ${sdkStamp()}`;
 
   constructor(readonly root: string) {
     this.outputRoot = join(root, MODULE_BUILD_DIR);
@@ -76,7 +79,6 @@ export class ModuleCompiler {
           entryPoints: [entry],
           outfile: `${base}.mjs`,
           bundle: true,
-          packages: "external",
           platform: "node",
           format: "esm",
           target: "node20",
@@ -87,7 +89,7 @@ export class ModuleCompiler {
           metafile: true,
           write: false,
           logLevel: "silent",
-          plugins: [typescriptDecorators(ts)],
+          plugins: [typescriptDecorators(ts), sdkResolution(this.root, "in-process")],
         }),
       );
     } catch (error) {

@@ -2,10 +2,13 @@ import { createRequire } from "node:module";
 import { join, resolve } from "node:path";
 import { build, stop, version as esbuildVersion, type BuildOptions, type Plugin } from "esbuild";
 import { isFresh, manifestOf, writeAtomically } from "./build-manifest.js";
+import { sdkStamp } from "../sdk/sdk-packages.js";
+import { sdkResolution } from "../sdk/sdk-plugin.js";
 import { problemsOf, type CompileProblem } from "./compile-problem.js";
 
 // Bumped whenever the build options change, so that cached outputs of older options are rebuilt.
-const OPTIONS_REVISION = 1;
+// 2: SDK packages are imported from the running Nerve, not the workspace's node_modules.
+const OPTIONS_REVISION = 2;
 
 /** Packages with native addons: never bundled, imported from where the daemon resolves them. */
 const NATIVE_PACKAGES = /^better-sqlite3$/;
@@ -36,8 +39,9 @@ export type UserModuleBuild =
 /**
  * The esbuild work the sense runtime and the workflow engine share: user code (a sense's compute
  * file, a workflow's definition) compiled into one ES module each, and a worker entry bundled
- * into one file. Relative imports are bundled; packages stay imports, resolved at run time from
- * the workspace's node_modules (hence outputs inside the workspace), so workers import plain
+ * into one file. Relative imports are bundled; packages stay imports: the SDK's as absolute paths
+ * into the running Nerve, the others resolved at run time from the workspace's node_modules
+ * (hence outputs inside the workspace), see {@link sdkResolution}. Workers import plain
  * JavaScript and need no TypeScript loader.
  *
  * An output is reused while none of its input files changed (mtime and size, recorded next to
@@ -46,7 +50,7 @@ export type UserModuleBuild =
 export class EsbuildCompiler {
   readonly root: string;
   private readonly building = new Map<string, Promise<unknown>>();
-  private readonly key = `esbuild ${esbuildVersion} options ${OPTIONS_REVISION}`;
+  private readonly key = `esbuild ${esbuildVersion} options ${OPTIONS_REVISION} ${sdkStamp()}`;
 
   constructor(root: string) {
     this.root = resolve(root);
@@ -80,7 +84,7 @@ export class EsbuildCompiler {
     try {
       await this.buildInto(module, manifestFile, source, {
         entryPoints: [join(this.root, source)],
-        packages: "external",
+        plugins: [sdkResolution(this.root)],
         sourcemap: "inline",
         sourcesContent: false,
         banner: { js: REQUIRE_BANNER },

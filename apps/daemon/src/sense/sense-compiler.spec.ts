@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FixtureWorkspace } from "./__fixtures__/workspace.js";
+import { resolveSdkSpecifier } from "../sdk/sdk-packages.js";
 import { SenseCompileError } from "./errors/sense-compile.error.js";
 import {
   SenseCompiler,
@@ -49,17 +50,24 @@ describe(SenseCompiler.name, () => {
       });
     });
 
-    it("bundles relative imports and keeps package imports as imports", async () => {
+    it("bundles relative imports, imports the SDK from this install and keeps packages as imports", async () => {
       workspace.addSense("with-helper");
+      workspace.write(
+        "node_modules/tiny-dep/package.json",
+        '{ "name": "tiny-dep", "main": "index.js" }',
+      );
+      workspace.write("node_modules/tiny-dep/index.js", "exports.one = 1;\n");
       workspace.write(
         "senses/with-helper/compute.ts",
         'import { double } from "./helper.js";\nimport Database from "better-sqlite3";\n' +
-          "export function compute() { return { value: double(21), db: typeof Database }; }\n",
+          'import { one } from "tiny-dep";\n' +
+          "export function compute() { return { value: double(21) + one, db: typeof Database }; }\n",
       );
       const build = expectOk(await compiler.compile(workspace.sense("with-helper")));
       const text = readFileSync(build.module, "utf8");
       expect(text).toContain("n * 2");
-      expect(text).toMatch(/from "better-sqlite3"/);
+      expect(text).toContain(`from ${JSON.stringify(resolveSdkSpecifier("better-sqlite3"))}`);
+      expect(text).toMatch(/from "tiny-dep"/);
       expect(text).toContain("sourceMappingURL=data:application/json");
     });
 

@@ -5,6 +5,7 @@ import {
   LogDatabaseOpenError,
   LogSchemaError,
 } from "../errors/log.error.js";
+import { NERVE_VERSION } from "@nerve/core";
 import { storePaths } from "../paths.js";
 import {
   LOG_SCHEMA_STEPS,
@@ -95,6 +96,32 @@ export function configureLogConnection(db: SqliteDatabase): void {
   db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
 }
 
+/**
+ * The schema version of the log database file as it is on disk, without changing it: null when
+ * there is no file yet (a new workspace), 0 for a database with no schema.
+ */
+export function peekLogSchemaVersion(file: string): number | null {
+  if (!existsSync(file)) return null;
+  const db = new Database(file, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
+  try {
+    return readLogSchemaVersion(db);
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * The refusal of a database a newer Nerve wrote: what, which versions, and the fix. Nothing is
+ * changed in such a database.
+ */
+export function newerSchemaError(file: string, version: number): LogSchemaError {
+  return new LogSchemaError(
+    `${file} has schema version ${version}, newer than the ${LOG_SCHEMA_VERSION} this Nerve ` +
+      `(${NERVE_VERSION}) knows: a newer Nerve wrote it. Upgrade Nerve to open this workspace ` +
+      "(npm install -g nerve@latest); nothing was changed",
+  );
+}
+
 /** The schema version recorded in `meta`, 0 for an empty database. */
 export function readLogSchemaVersion(db: SqliteDatabase): number {
   if (db.prepare(META_EXISTS_SQL).get() === undefined) return 0;
@@ -113,12 +140,7 @@ export function migrateLogDatabase(
   file = db.name,
 ): { from: number; to: number } {
   const from = readLogSchemaVersion(db);
-  if (from > LOG_SCHEMA_VERSION) {
-    throw new LogSchemaError(
-      `${file} has schema version ${from}, newer than the ${LOG_SCHEMA_VERSION} this Nerve knows; ` +
-        "upgrade Nerve to use this workspace",
-    );
-  }
+  if (from > LOG_SCHEMA_VERSION) throw newerSchemaError(file, from);
   for (const step of LOG_SCHEMA_STEPS) {
     if (step.version <= from) continue;
     const apply = db.transaction(() => {

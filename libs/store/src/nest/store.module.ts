@@ -7,13 +7,19 @@ import {
   Module,
   type OnApplicationShutdown,
 } from "@nestjs/common";
+import { NERVE_VERSION } from "@nerve/core";
 import { LogArchive } from "../archive/log-archive.js";
 import { BlobStore } from "../blobs/blob-store.js";
 import { LogDatabaseOpenError, LogSchemaError } from "../errors/log.error.js";
 import { StoreError } from "../errors/store.error.js";
 import { storePaths } from "../paths.js";
 import { LogStore, type LogStoreOptions } from "../log/log-store.js";
-import { enableIncrementalVacuum, readLogSchemaVersion } from "../log/open-log-db.js";
+import {
+  enableIncrementalVacuum,
+  newerSchemaError,
+  peekLogSchemaVersion,
+  readLogSchemaVersion,
+} from "../log/open-log-db.js";
 import { LOG_SCHEMA_VERSION } from "../log/schema.js";
 import { WalCheckpointer } from "../log/wal-checkpointer.js";
 import { MetaStore } from "../meta/meta-store.js";
@@ -72,6 +78,17 @@ export class StoreModule implements BeforeApplicationShutdown, OnApplicationShut
         {
           provide: StoreDataSource,
           useFactory: async (): Promise<StoreDataSource> => {
+            // Read before migrating: a database a newer Nerve wrote is refused untouched, and
+            // an older one's migration is logged (from → to).
+            const file = storePaths(root).logDb;
+            let before: number | null;
+            try {
+              before = peekLogSchemaVersion(file);
+            } catch (error) {
+              throw new LogDatabaseOpenError(file, error);
+            }
+            if (before !== null && before > LOG_SCHEMA_VERSION)
+              throw newerSchemaError(file, before);
             const created = createStoreDataSource(root);
             let dataSource: StoreDataSource;
             try {
@@ -87,6 +104,11 @@ export class StoreModule implements BeforeApplicationShutdown, OnApplicationShut
               throw new LogSchemaError(
                 `${dataSource.connection.name} has schema version ${version}, expected ` +
                   `${LOG_SCHEMA_VERSION}; a newer Nerve wrote it`,
+              );
+            }
+            if (before !== null && before < LOG_SCHEMA_VERSION) {
+              logger.log(
+                `migrated ${file} from schema version ${before} to ${version} (Nerve ${NERVE_VERSION})`,
               );
             }
             // Before anything else uses the connection, so the one VACUUM it may take stalls nobody.

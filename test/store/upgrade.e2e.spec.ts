@@ -1,0 +1,115 @@
+import { cpSync, mkdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { LOG_SCHEMA_STEPS, LOG_SCHEMA_VERSION } from "@nerve/store/reader";
+import { nerve, tempDir } from "../support/cli.js";
+import { logRows, startDaemon, stopDaemon } from "../support/daemon.js";
+import { waitFor } from "../support/workspace.js";
+
+// A workspace written by an earlier Nerve must open with this one: the store's schema migrates
+// forward at daemon start (logged); one written by a later Nerve is refused, untouched.
+// test/fixtures/workspace-0.1.0 was made by Nerve 0.1.0 (store schema 3): a sense that ticked
+// twice, its database, and the workflow run its second tick started. Keep it as it is; add a
+// fixture per release whose store schema changes.
+
+const FIXTURE = fileURLToPath(new URL("../fixtures/workspace-0.1.0", import.meta.url));
+
+let root: string;
+let cleanup: () => void;
+
+beforeEach(() => {
+  ({ dir: root, cleanup } = tempDir("nerve-upgrade-"));
+});
+afterEach(async () => {
+  await stopDaemon(root);
+  cleanup();
+});
+
+async function json(args: string[]): Promise<unknown> {
+  const run = await nerve([...args, "--json", "--root", root]);
+  expect(run.code, run.stderr).toBe(0);
+  return JSON.parse(run.stdout) as unknown;
+}
+
+function schemaVersion(): string {
+  const db = new Database(join(root, "data", "logs.db"), { readonly: true });
+  try {
+    return (
+      db.prepare("SELECT value FROM meta WHERE key = 'schema_version'").get() as {
+        value: string;
+      }
+    ).value;
+  } finally {
+    db.close();
+  }
+}
+
+describe("upgrades", () => {
+  it("opens the workspace Nerve 0.1.0 made, with its runs, sense data and log", async () => {
+    cpSync(FIXTURE, root, { recursive: true });
+    const before = logRows(root).length;
+    expect(before).toBeGreaterThan(0);
+
+    await startDaemon(root);
+    expect(await json(["workflow", "list", "--all"])).toMatchObject([
+      { workflow: "note", status: "completed", prompt: "second tick" },
+    ]);
+    expect(await json(["sense", "query", "counter", "SELECT count(*) AS n FROM ticks"])).toEqual([
+      { n: 2 },
+    ]);
+    expect(await json(["sense", "trigger", "counter"])).toMatchObject({ accepted: true });
+    await waitFor(
+      async () =>
+        (
+          (await json(["sense", "query", "counter", "SELECT count(*) AS n FROM ticks"])) as {
+            n: number;
+          }[]
+        )[0].n === 3,
+      "the third tick",
+    );
+    await stopDaemon(root);
+    expect(logRows(root).length).toBeGreaterThan(before);
+    expect(schemaVersion()).toBe(String(LOG_SCHEMA_VERSION));
+  });
+
+  it("migrates an older store schema forward at start and logs it", async () => {
+    mkdirSync(join(root, "data"), { recursive: true });
+    const db = new Database(join(root, "data", "logs.db"));
+    for (const sql of LOG_SCHEMA_STEPS[0].statements) db.exec(sql);
+    db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', '1')").run();
+    db.prepare(
+      "INSERT INTO log (ts, source, type, ref_id, payload) VALUES (1, 'daemon', 'daemon.start', NULL, '{}')",
+    ).run();
+    db.close();
+    cpSync(join(FIXTURE, "nerve.yaml"), join(root, "nerve.yaml"));
+    cpSync(join(FIXTURE, "senses"), join(root, "senses"), { recursive: true });
+    cpSync(join(FIXTURE, "workflows"), join(root, "workflows"), { recursive: true });
+
+    await startDaemon(root);
+    const log = readFileSync(join(root, "logs", "nerve.log"), "utf8");
+    expect(log).toMatch(
+      new RegExp(`migrated .*logs\\.db from schema version 1 to ${LOG_SCHEMA_VERSION}`),
+    );
+    await stopDaemon(root);
+    expect(schemaVersion()).toBe(String(LOG_SCHEMA_VERSION));
+    expect(logRows(root)[0]).toMatchObject({ id: 1, ts: 1, type: "daemon.start" });
+  });
+
+  it("refuses a store a newer Nerve wrote, says how to fix it, and leaves it untouched", async () => {
+    cpSync(FIXTURE, root, { recursive: true });
+    const db = new Database(join(root, "data", "logs.db"));
+    db.prepare("UPDATE meta SET value = '99' WHERE key = 'schema_version'").run();
+    db.close();
+
+    const start = await nerve(["daemon", "start", "--root", root]);
+    expect(start.code).toBe(1);
+    expect(start.stderr).toMatch(
+      new RegExp(
+        `has schema version 99, newer than the ${LOG_SCHEMA_VERSION} this Nerve \\(.+\\) knows: a newer Nerve wrote it\\. Upgrade Nerve`,
+      ),
+    );
+    expect(schemaVersion()).toBe("99");
+  });
+});

@@ -1,5 +1,6 @@
 import { Injectable } from "@nestjs/common";
-import { formatIssue } from "@nerve/core";
+import { formatIssue, type ConfigReport } from "@nerve/core";
+import { isProcessAlive, readPidFile } from "@nerve/daemon/client";
 import { ReportedFailure } from "../common/cli-errors.js";
 import { paint, printJson, printLine } from "../common/output.js";
 import { CONFIG_FILE, findWorkspace } from "../common/workspace.js";
@@ -16,6 +17,7 @@ import {
   type CheckStatus,
   type DoctorCheck,
 } from "./doctor-checks.js";
+import { checkDashboardPort, checkFederationServers } from "./network-checks.js";
 
 /** `nerve doctor --json`. */
 export interface DoctorReport {
@@ -57,16 +59,21 @@ export class DoctorService {
       });
     }
     if (root !== null) {
+      const config = await this.validator.validate(root);
       checks.push(
         checkPermissions(root),
         checkSocketPath(root),
         checkPidFile(root),
         checkDisk(root),
-        await this.checkConfig(root),
+        configCheck(config),
         await checkSdk(root),
       );
-      // The dashboard port and federation servers are checked here once those features
-      // have config keys.
+      const pid = readPidFile(root);
+      const running = pid !== null && isProcessAlive(pid);
+      const dashboard = config.config?.dashboard;
+      if (dashboard !== undefined) checks.push(await checkDashboardPort(dashboard, running));
+      const federation = config.config?.federation ?? null;
+      if (federation !== null) checks.push(await checkFederationServers(federation));
     }
     return { ok: checks.every((check) => check.status !== "fail"), root, checks };
   }
@@ -89,19 +96,18 @@ export class DoctorService {
     }
     if (!report.ok) throw new ReportedFailure();
   }
+}
 
-  private async checkConfig(root: string): Promise<DoctorCheck> {
-    const report = await this.validator.validate(root);
-    if (report.ok) {
-      return { name: "config", status: "ok", message: `${CONFIG_FILE} is valid`, fix: null };
-    }
-    const [first] = report.errors;
-    const file = "file" in first && typeof first.file === "string" ? first.file : CONFIG_FILE;
-    return {
-      name: "config",
-      status: "fail",
-      message: `${report.errors.length} error(s), the first: ${formatIssue(first, file)}`,
-      fix: "nerve validate lists them all, each with where it is",
-    };
+function configCheck(report: ConfigReport): DoctorCheck {
+  if (report.ok) {
+    return { name: "config", status: "ok", message: `${CONFIG_FILE} is valid`, fix: null };
   }
+  const [first] = report.errors;
+  const file = "file" in first && typeof first.file === "string" ? first.file : CONFIG_FILE;
+  return {
+    name: "config",
+    status: "fail",
+    message: `${report.errors.length} error(s), the first: ${formatIssue(first, file)}`,
+    fix: "nerve validate lists them all, each with where it is",
+  };
 }

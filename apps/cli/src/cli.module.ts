@@ -31,6 +31,7 @@ import {
 } from "./service/service.command.js";
 import { SenseListCommand } from "./sense/sense-list.command.js";
 import { SenseQueryCommand } from "./sense/sense-query.command.js";
+import { SenseBackfillCommand } from "./sense/sense-backfill.command.js";
 import { SenseRunCommand } from "./sense/sense-run.command.js";
 import { SenseSchemaCommand } from "./sense/sense-schema.command.js";
 import { SenseTriggerCommand } from "./sense/sense-trigger.command.js";
@@ -77,6 +78,7 @@ import { WorkflowCommand } from "./workflow/workflow.command.js";
     SenseListCommand,
     SenseTriggerCommand,
     SenseRunCommand,
+    SenseBackfillCommand,
     SenseQueryCommand,
     SenseSchemaCommand,
     WorkflowCommand,

@@ -1,2 +1,8 @@
-// `@nerve/daemon/sense-run`: one compute in the calling process, for `nerve sense run`.
-export { runSenseOnce, SenseRunTimeoutError, type SenseRunResult } from "./sense/run-once.js";
+// `@nerve/daemon/sense-run`: computes in the calling process, for `nerve sense run` and `nerve sense backfill`.
+export {
+  runSenseOnce,
+  SenseRunner,
+  SenseRunTimeoutError,
+  type SenseRunOptions,
+  type SenseRunResult,
+} from "./sense/run-once.js";

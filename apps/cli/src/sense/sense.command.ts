@@ -1,5 +1,6 @@
 import { Command } from "nest-commander";
 import { Examples, GroupCommand } from "../common/nerve-command.js";
+import { SenseBackfillCommand } from "./sense-backfill.command.js";
 import { SenseListCommand } from "./sense-list.command.js";
 import { SenseRunCommand } from "./sense-run.command.js";
 import { SenseQueryCommand } from "./sense-query.command.js";
@@ -14,6 +15,7 @@ import { SenseTriggerCommand } from "./sense-trigger.command.js";
     SenseListCommand,
     SenseTriggerCommand,
     SenseRunCommand,
+    SenseBackfillCommand,
     SenseQueryCommand,
     SenseSchemaCommand,
   ],
@@ -21,6 +23,7 @@ import { SenseTriggerCommand } from "./sense-trigger.command.js";
 @Examples(
   ["nerve sense list", "every sense, with live fields when the daemon runs"],
   ["nerve sense run load-average", "one compute here and now, no daemon"],
+  ["nerve sense backfill prices --from 7d --step 1h", "one compute per past hour, ctx.now set"],
   ["nerve sense query load-average", "the tables of its database"],
 )
 export class SenseCommand extends GroupCommand {}

@@ -4,18 +4,20 @@ import {
   describeSenses,
   findSense,
   formatDuration,
+  type CompiledSense,
   type SenseInfo,
 } from "@nerve/core";
-import { CliError } from "../common/cli-errors.js";
+import { CliError, ReportedFailure } from "../common/cli-errors.js";
 import { outputWidth, paint, printError, printJson, printLine } from "../common/output.js";
 import { formatAgo } from "../common/relative-time.js";
 import { cell, formatTable } from "../common/table.js";
 import { findWorkspace } from "../common/workspace.js";
 import type { WorkspaceOptions } from "../common/workspace-command.js";
 import { askDaemon, askDaemonIfRunning } from "../daemon/daemon-client.js";
+import { DEFAULT_BACKFILL_MAX, planBackfill } from "./backfill-plan.js";
 
 /**
- * `nerve sense list|trigger|run|query|schema`. The config compiler and the sense databases are
+ * `nerve sense list|trigger|run|backfill|query|schema`. The config compiler and the sense databases are
  * imported by the methods that use them, so `sense trigger` loads neither.
  */
 @Injectable()
@@ -64,13 +66,8 @@ export class SenseService {
 
   async run(name: string, options: WorkspaceOptions): Promise<void> {
     const root = findWorkspace({ root: options.root });
-    const config = (await import("./sense-config.js")).loadConfig(root);
-    const sense = findSense(config, name);
-    if (!sense) {
-      const known = config.senses.map((s) => s.name).join(", ") || "none";
-      throw new CliError(`unknown sense "${name}"; declared senses: ${known}`);
-    }
-    // The engine's compiler and context builder are loaded only by this command.
+    const sense = await declaredSense(root, name);
+    // The engine's compiler and context builder are loaded only by the commands that compute.
     const { runSenseOnce } = await import("@nerve/daemon/sense-run");
     const result = await runSenseOnce(root, sense, (sense, level, message) =>
       printError(`[${level}] ${sense}: ${message}`),
@@ -81,6 +78,25 @@ export class SenseService {
     }
     printLine(JSON.stringify(result.value, null, 2));
     printLine(`${paint("→", "cyan")} ${describeRoute(result.route)}`);
+  }
+
+  /**
+   * Runs the sense for each instant of the range (see backfillSense).
+   *
+   * @throws ReportedFailure (exit 1) after the last instant when any instant failed.
+   */
+  async backfill(name: string, options: SenseBackfillOptions): Promise<void> {
+    const plan = planBackfill({
+      from: options.from,
+      to: options.to ?? Date.now(),
+      stepMs: options.step,
+      max: options.max ?? DEFAULT_BACKFILL_MAX,
+    });
+    const root = findWorkspace({ root: options.root });
+    const sense = await declaredSense(root, name);
+    const { backfillSense } = await import("./sense-backfill.js");
+    const summary = await backfillSense(root, sense, plan, options.json === true);
+    if (summary.failed > 0) throw new ReportedFailure();
   }
 
   async query(name: string, sql: string | undefined, options: WorkspaceOptions): Promise<void> {
@@ -128,6 +144,25 @@ export class SenseService {
     if (options.json) printJson(statements);
     else for (const statement of statements) printLine(`${statement};`);
   }
+}
+
+/** Options of `nerve sense backfill`, parsed (instants in epoch ms, the step in ms). */
+export interface SenseBackfillOptions extends WorkspaceOptions {
+  from: number;
+  to?: number;
+  step: number;
+  max?: number;
+}
+
+/** @throws CliError naming the declared senses when `name` is not one of them. */
+async function declaredSense(root: string, name: string): Promise<CompiledSense> {
+  const config = (await import("./sense-config.js")).loadConfig(root);
+  const sense = findSense(config, name);
+  if (!sense) {
+    const known = config.senses.map((s) => s.name).join(", ") || "none";
+    throw new CliError(`unknown sense "${name}"; declared senses: ${known}`);
+  }
+  return sense;
 }
 
 const SENSE_LIST_ALIGN = [

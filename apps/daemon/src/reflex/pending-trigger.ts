@@ -1,14 +1,23 @@
 import type { Signal, SenseTrigger, TriggerKind } from "@nerve/core";
 
+/** The trigger of one compute and the instant it is for (`ctx.now`, epoch ms). */
+export interface PendingCompute {
+  trigger: SenseTrigger;
+  now: number;
+}
+
 /**
  * What a sense still has to compute for: the signals that arrived, oldest first, and whether an
  * interval tick or a manual trigger is waiting. However many triggers arrive, they make at most
- * one compute: a set of signals and two flags, never a queue of computes.
+ * one compute: a set of signals and two flags, never a queue of computes. The compute is for
+ * the latest instant among those merged (a tick's deadline, the moment a signal or manual
+ * request came): it answers for everything up to then.
  */
 export class PendingTrigger {
   private signals: Signal[] = [];
   private interval = false;
   private manual = false;
+  private at = -Infinity;
 
   get empty(): boolean {
     return this.signals.length === 0 && !this.interval && !this.manual;
@@ -19,7 +28,9 @@ export class PendingTrigger {
     return this.signals.length + (this.interval ? 1 : 0) + (this.manual ? 1 : 0);
   }
 
-  add(kind: TriggerKind, signal?: Signal): void {
+  /** Merges one trigger; `at` is the instant it asks a compute for (epoch ms). */
+  add(kind: TriggerKind, at: number, signal?: Signal): void {
+    if (at > this.at) this.at = at;
     switch (kind) {
       case "signal":
         if (signal !== undefined) this.signals.push(signal);
@@ -38,17 +49,19 @@ export class PendingTrigger {
    * nothing is pending. Signals win over the flags (the compute is for them, and receives them
    * all); a manual request wins over an interval tick.
    */
-  take(): SenseTrigger | null {
+  take(): PendingCompute | null {
     if (this.empty) return null;
     const signals = this.signals;
     const kind: TriggerKind = signals.length > 0 ? "signal" : this.manual ? "manual" : "interval";
+    const now = this.at;
     this.clear();
-    return { kind, signals };
+    return { trigger: { kind, signals }, now };
   }
 
   clear(): void {
     this.signals = [];
     this.interval = false;
     this.manual = false;
+    this.at = -Infinity;
   }
 }

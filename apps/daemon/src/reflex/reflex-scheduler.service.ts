@@ -6,7 +6,7 @@ import {
   type OnModuleDestroy,
 } from "@nestjs/common";
 import { OnEvent } from "@nestjs/event-emitter";
-import type { SenseTrigger, Signal, TriggerKind } from "@nerve/core";
+import type { Signal, TriggerKind } from "@nerve/core";
 import { LogStore, newRunId } from "@nerve/store";
 import { Clock } from "../kernel/clock.js";
 import { ConfigService } from "../kernel/config.service.js";
@@ -20,6 +20,7 @@ import {
   type ComputeIdentity,
 } from "./compute-outcome-handler.js";
 import { LogHold } from "./log-hold.js";
+import type { PendingCompute } from "./pending-trigger.js";
 import { SchedulerStoppedError } from "./errors/scheduler-stopped.error.js";
 import { UnknownSenseError } from "./errors/unknown-sense.error.js";
 import type { TimeoutHost } from "./interval-timer.js";
@@ -176,7 +177,7 @@ export class ReflexScheduler
     const slot = this.slots.get(sense);
     if (slot === undefined || slot.removed) throw new UnknownSenseError(sense, this.senseNames());
     if (this.state === "stopped") throw new SchedulerStoppedError(sense);
-    this.request(slot, "manual");
+    this.request(slot, "manual", this.clock.now());
   }
 
   /** The live state of a declared sense, or null for an unknown one. */
@@ -260,7 +261,7 @@ export class ReflexScheduler
       startedAt: this.startedAt,
       now: () => this.clock.now(),
       host: this.timers,
-      onTick: () => this.request(slot, "interval"),
+      onTick: (deadline) => this.request(slot, "interval", deadline),
     });
   }
 
@@ -288,12 +289,15 @@ export class ReflexScheduler
 
   private requestSignal(name: string, signal: Signal): void {
     const slot = this.slots.get(name);
-    if (slot !== undefined && !slot.removed) this.request(slot, "signal", signal);
+    if (slot !== undefined && !slot.removed) {
+      this.request(slot, "signal", this.clock.now(), signal);
+    }
   }
 
-  private request(slot: SenseSlot, kind: TriggerKind, signal?: Signal): void {
+  /** `at`: the instant the trigger asks a compute for (a tick's deadline, else now). */
+  private request(slot: SenseSlot, kind: TriggerKind, at: number, signal?: Signal): void {
     if (this.state === "stopped" || slot.removed) return;
-    slot.pending.add(kind, signal);
+    slot.pending.add(kind, at, signal);
     this.pump(slot);
   }
 
@@ -328,8 +332,8 @@ export class ReflexScheduler
       return;
     }
     slot.disabledNoticed = false;
-    const trigger = slot.pending.take();
-    if (trigger !== null) this.run(slot, trigger, now);
+    const next = slot.pending.take();
+    if (next !== null) this.run(slot, next, now);
   }
 
   private wake(slot: SenseSlot): void {
@@ -337,14 +341,14 @@ export class ReflexScheduler
     this.pump(slot);
   }
 
-  private run(slot: SenseSlot, trigger: SenseTrigger, now: number): void {
+  private run(slot: SenseSlot, { trigger, now: instant }: PendingCompute, now: number): void {
     slot.running = true;
     slot.lastStartAt = now;
     const causeId = trigger.signals[0]?.id ?? null;
     const compute = { id: newRunId(now), trigger };
     let outcome: Promise<ComputeOutcome>;
     try {
-      outcome = this.executor.compute({ sense: slot.name, trigger });
+      outcome = this.executor.compute({ sense: slot.name, trigger, now: instant });
     } catch (error) {
       outcome = Promise.resolve(executorFailure(error, now, this.clock.now()));
     }

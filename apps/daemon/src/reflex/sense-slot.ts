@@ -106,7 +106,8 @@ export interface IntervalSyncContext {
   startedAt: number;
   now: () => number;
   host: TimeoutHost;
-  onTick: () => void;
+  /** Called on each tick with the deadline it was due at. */
+  onTick: (deadline: number) => void;
 }
 
 /**

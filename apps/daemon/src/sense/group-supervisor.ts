@@ -40,6 +40,8 @@ interface Waiting {
   trigger: SenseTrigger;
   timeoutMs: number;
   startedAt: number;
+  /** The instant the compute is for (`ctx.now`). */
+  now: number;
   resolve: (outcome: ComputeOutcome) => void;
 }
 
@@ -140,9 +142,15 @@ export class GroupSupervisor {
   }
 
   /** Runs a compute, waiting while the worker starts or restarts. Never rejects. */
-  compute(sense: string, trigger: SenseTrigger, timeoutMs: number): Promise<ComputeOutcome> {
+  compute(
+    sense: string,
+    trigger: SenseTrigger,
+    timeoutMs: number,
+    now?: number,
+  ): Promise<ComputeOutcome> {
+    const startedAt = this.deps.clock.now();
     return new Promise((resolve) =>
-      this.dispatch({ sense, trigger, timeoutMs, startedAt: this.deps.clock.now(), resolve }),
+      this.dispatch({ sense, trigger, timeoutMs, startedAt, now: now ?? startedAt, resolve }),
     );
   }
 
@@ -305,7 +313,9 @@ export class GroupSupervisor {
           );
           return;
         }
-        void this.host.compute(sense, waiting.trigger, waiting.timeoutMs).then(waiting.resolve);
+        void this.host
+          .compute(sense, waiting.trigger, waiting.timeoutMs, waiting.now)
+          .then(waiting.resolve);
         return;
       }
       case "empty":

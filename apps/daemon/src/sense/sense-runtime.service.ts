@@ -110,7 +110,7 @@ export class SenseRuntime
     if (sense === undefined) return unavailable("it is not declared under senses: in nerve.yaml");
     const supervisor = this.supervisors.get(sense.group);
     if (supervisor === undefined) return unavailable(`its group ${sense.group} is not running`);
-    return supervisor.compute(sense.name, request.trigger, sense.timeoutMs);
+    return supervisor.compute(sense.name, request.trigger, sense.timeoutMs, request.now ?? now);
   }
 
   availability(sense: string): SenseAvailability {

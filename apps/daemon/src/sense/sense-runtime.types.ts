@@ -40,6 +40,8 @@ export type ComputeOutcome =
 export interface ComputeRequest {
   sense: string;
   trigger: SenseTrigger;
+  /** The instant the compute is for, epoch ms (`ctx.now`); default: when it is asked for. */
+  now?: number;
 }
 
 /** Why a sense cannot compute right now, or null when it can. */

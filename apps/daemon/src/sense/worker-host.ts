@@ -77,7 +77,12 @@ export class WorkerHost
     return this.pending.size;
   }
 
-  compute(sense: string, trigger: SenseTrigger, timeoutMs: number): Promise<ComputeOutcome> {
+  compute(
+    sense: string,
+    trigger: SenseTrigger,
+    timeoutMs: number,
+    now?: number,
+  ): Promise<ComputeOutcome> {
     const startedAt = this.options.clock.now();
     if (this.state !== "ready") {
       const error = new SenseUnavailableError(
@@ -99,7 +104,11 @@ export class WorkerHost
         killTimer: null,
       });
       this.watchDeadline(deadline);
-      this.send({ cmd: ParentCommand.Compute, requestId, value: { sense, trigger } });
+      this.send({
+        cmd: ParentCommand.Compute,
+        requestId,
+        value: { sense, trigger, now: now ?? startedAt },
+      });
     });
   }
 

@@ -33,8 +33,13 @@ export interface SenseWorkerHandle {
   readonly inFlight: number;
   /** Forks and initialises the worker; resolves with the senses it could not load. */
   start(): Promise<SenseInitFailure[]>;
-  /** Never rejects. */
-  compute(sense: string, trigger: SenseTrigger, timeoutMs: number): Promise<ComputeOutcome>;
+  /** Never rejects. `now`: the instant the compute is for (`ctx.now`), default when it is sent. */
+  compute(
+    sense: string,
+    trigger: SenseTrigger,
+    timeoutMs: number,
+    now?: number,
+  ): Promise<ComputeOutcome>;
   /** Resolves once nothing is in flight. */
   whenIdle(): Promise<void>;
   /** Shutdown, then SIGTERM, then SIGKILL; resolves when the process is gone. Idempotent. */

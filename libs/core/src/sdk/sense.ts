@@ -29,6 +29,13 @@ export interface SenseContext {
   name: string;
   /** Why this compute runs. */
   trigger: SenseTrigger;
+  /**
+   * The instant this compute is for, epoch milliseconds (like every time in Nerve): an interval
+   * tick's scheduled deadline, the moment a signal or manual trigger asked for the compute, or
+   * the past instant of `nerve sense backfill`. Read it instead of `Date.now()` so that a compute
+   * can be run for another instant.
+   */
+  now: number;
   /** The sense's own database, `data/senses/<name>.db`, migrations applied. */
   db: Database;
   /** A read-only handle on another sense's database; any write fails. */

@@ -64,6 +64,8 @@ export interface AbortCommandValue {
 export interface ComputeCommandValue {
   sense: string;
   trigger: SenseTrigger;
+  /** The instant the compute is for, epoch ms (`ctx.now`); absent: when the worker receives it. */
+  now?: number;
 }
 
 /** A sense that a worker could not load (import failed, no compute function, migration failed). */

@@ -73,10 +73,11 @@ export class SharedResources {
   }
 }
 
-/** The `ctx` of one compute (SPEC §4). */
+/** The `ctx` of one compute (SPEC §4); `now` is the instant it is for (epoch ms). */
 export function createSenseContext(
   name: string,
   trigger: SenseTrigger,
+  now: number,
   db: Database | (() => Database),
   abort: { readonly signal: AbortSignal },
   shared: SharedResources,
@@ -89,6 +90,7 @@ export function createSenseContext(
   return {
     name,
     trigger,
+    now,
     get db() {
       database ??= (db as () => Database)();
       return database;

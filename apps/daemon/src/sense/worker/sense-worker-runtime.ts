@@ -1,11 +1,6 @@
 import { statSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import {
-  routeSenseComputeOutput,
-  serializePayload,
-  type ComputeFn,
-  type SenseTrigger,
-} from "@nerve/core";
+import { routeSenseComputeOutput, serializePayload, type ComputeFn } from "@nerve/core";
 import { openSenseDatabase } from "@nerve/store/sense-db";
 import type { Database } from "better-sqlite3";
 import type { SendToDaemon } from "../../process/worker-messages.js";
@@ -19,6 +14,7 @@ import {
   ParentCommand,
   serializeError,
   WorkerCommand,
+  type ComputeCommandValue,
   type ParentMessage,
   type SenseInitFailure,
   type WorkerInit,
@@ -62,7 +58,7 @@ export class SenseWorker {
       case ParentCommand.Init:
         return this.init(message.value);
       case ParentCommand.Compute:
-        return this.compute(message.requestId, message.value.sense, message.value.trigger);
+        return this.compute(message.requestId, message.value);
       case ParentCommand.Abort:
         this.inFlight
           .get(message.requestId)
@@ -183,7 +179,8 @@ export class SenseWorker {
     return loading;
   }
 
-  private async compute(requestId: number, name: string, trigger: SenseTrigger): Promise<void> {
+  private async compute(requestId: number, command: ComputeCommandValue): Promise<void> {
+    const { sense: name, trigger } = command;
     const sense = this.senses.get(name);
     if (sense === undefined || this.shared === null || this.state !== "ready") {
       const reason =
@@ -200,6 +197,7 @@ export class SenseWorker {
       const ctx = createSenseContext(
         name,
         trigger,
+        command.now ?? Date.now(),
         () => this.database(name, sense),
         controller,
         this.shared,

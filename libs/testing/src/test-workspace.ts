@@ -98,6 +98,32 @@ export class TestWorkspace {
   }
 
   /**
+   * Starts a run of `workflow` as `nerve workflow trigger` does (source `cli`), and resolves
+   * once it has ended, with its record: its status, rounds and end reason.
+   */
+  async launch(
+    workflow: string,
+    options: { prompt?: string; payload?: unknown; maxRounds?: number } = {},
+  ): Promise<WorkflowRunView> {
+    this.assertOpen("launch");
+    const workflows = this.app.get(WorkflowManager);
+    const { runId } = await workflows.launch({
+      workflow,
+      prompt: options.prompt ?? "launched by a test",
+      payload: options.payload ?? null,
+      ...(options.maxRounds === undefined ? {} : { maxRounds: options.maxRounds }),
+      source: "cli",
+      causeId: null,
+    });
+    await workflows.whenEnded(runId);
+    await this.idle();
+    const run = this.runs(workflow).find((view) => view.runId === runId);
+    if (run === undefined)
+      throw new InvalidTestWorkspaceError(`launch: run ${runId} of ${workflow} is not in the log`);
+    return run;
+  }
+
+  /**
    * Resolves once no compute is in flight, every outcome is handled and no workflow run is
    * queued or running. Pending triggers that wait for a deadline (a throttle window, a grace
    * period) stay pending: they run on {@link TestWorkspace.advance}.

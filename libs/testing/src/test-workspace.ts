@@ -133,6 +133,10 @@ export class TestWorkspace {
     const workflows = this.app.get(WorkflowManager);
     for (;;) {
       await scheduler.idle();
+      // In memory, so settling after each tick costs no query while no run is in flight.
+      if (workflows.health().every((workflow) => workflow.active === 0 && workflow.queued === 0)) {
+        break;
+      }
       const active = workflows.list({ limit: ALL });
       if (active.length === 0) break;
       await Promise.all(active.map((run) => workflows.whenEnded(run.runId)));

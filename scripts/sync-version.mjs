@@ -8,7 +8,7 @@ import process from "node:process";
 import { URL, fileURLToPath } from "node:url";
 
 const here = (path) => fileURLToPath(new URL(`../${path}`, import.meta.url));
-const PACKAGES = ["libs/core", "libs/store", "apps/daemon", "apps/cli"];
+const PACKAGES = ["libs/core", "libs/store", "apps/daemon", "libs/testing", "apps/cli"];
 const VERSION_FILE = "libs/core/src/version.ts";
 
 const { version } = JSON.parse(readFileSync(here("package.json"), "utf8"));

@@ -39,6 +39,7 @@ import { SenseCommand } from "./sense/sense.command.js";
 import { StoreArchiveCommand } from "./store/store-archive.command.js";
 import { StoreHeadCommand, StoreVerifyCommand } from "./store/store-verify.command.js";
 import { StoreCommand } from "./store/store.command.js";
+import { TestCommand } from "./test/test.command.js";
 import { TraceCommand } from "./trace/trace.command.js";
 import { ValidateCommand } from "./validate/validate.command.js";
 import { WorkflowInspectCommand } from "./workflow/workflow-inspect.command.js";
@@ -58,6 +59,7 @@ import { WorkflowCommand } from "./workflow/workflow.command.js";
     Features,
     InitCommand,
     ValidateCommand,
+    TestCommand,
     DoctorCommand,
     DevCommand,
     DaemonCommand,

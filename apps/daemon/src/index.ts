@@ -28,6 +28,12 @@ export {
   InvalidRunPayloadError,
 } from "./workflow/errors/launch.error.js";
 export { SenseRegistry } from "./reflex/sense-registry.service.js";
+// The time source and the timers of the scheduler: a test replaces both to run on a virtual
+// clock (`@nerve/testing`), and waits for the scheduler to be idle.
+export { Clock } from "./kernel/clock.js";
+export { RegistryTimeoutHost } from "./reflex/registry-timeout-host.js";
+export type { TimeoutHost } from "./reflex/interval-timer.js";
+export { ReflexScheduler } from "./reflex/reflex-scheduler.service.js";
 export { SchedulerStoppedError, UnknownSenseError } from "./reflex/errors/index.js";
 export { NerveWorkspace } from "./modules/nerve-workspace.js";
 

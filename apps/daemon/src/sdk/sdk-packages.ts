@@ -20,6 +20,8 @@ export const SDK_PACKAGES = [
   "rxjs",
   // The driver behind `ctx.db`: native, built once for the Nerve that runs it.
   "better-sqlite3",
+  // The runner of `nerve test`: a workspace's tests import it next to @nerve/testing.
+  "vitest",
 ] as const;
 
 /** Type packages the SDK's declarations refer to: editors find them in the install too. */

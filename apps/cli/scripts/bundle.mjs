@@ -20,10 +20,16 @@ const launcher = here("../dist/main.js");
 
 /**
  * Loaded at run time, never bundled: the native SQLite addon, and the engine (`nerve dev`,
- * `nerve sense run`, `nerve daemon start`), whose workers are files of their own.
+ * `nerve sense run`, `nerve daemon start`), whose workers are files of their own, and the NATS
+ * client, which only `nerve workflow list --cluster` loads.
  * `@nerve/daemon/client` (the socket client) is bundled.
  */
-const EXTERNAL = [/^better-sqlite3$/, /^@nerve\/daemon$/, /^@nerve\/daemon\/(main|sense-run|sdk)$/];
+const EXTERNAL = [
+  /^better-sqlite3$/,
+  /^@nerve\/daemon$/,
+  /^@nerve\/daemon\/(main|sense-run|sdk)$/,
+  /^@nats-io\/(transport-node|jetstream|kv)$/,
+];
 
 /**
  * Optional packages Nest and nest-commander load only for features the CLI does not use (HTTP
@@ -38,7 +44,7 @@ const ABSENT = [
   /^@nestjs\/platform-express$/,
   /^@fig\/complete-commander$/,
   /^file-type$/,
-  /^(kafkajs|ioredis|mqtt|amqplib|amqp-connection-manager|@nats-io\/transport-node)$/,
+  /^(kafkajs|ioredis|mqtt|amqplib|amqp-connection-manager)$/,
   /^@grpc\//,
 ];
 

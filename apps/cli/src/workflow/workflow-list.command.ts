@@ -18,6 +18,7 @@ import { DEFAULT_LIST_LIMIT, type ListOptions } from "./workflow.service.js";
   ["nerve workflow list --all --workflow investigate --limit 50"],
   ["nerve workflow list --all --offset 20", "the next page"],
   ["nerve workflow list --all --json", "[{ runId, workflow, status, rounds, maxRounds, ... }]"],
+  ["nerve workflow list --cluster --all", "runs of placement: cluster workflows, on every node"],
 )
 export class WorkflowListCommand extends DataCommand<ListOptions> {
   constructor(private readonly features: Features) {
@@ -47,6 +48,16 @@ export class WorkflowListCommand extends DataCommand<ListOptions> {
   })
   parseLimit(value: string): number {
     return parseWholeNumber("--limit", value, 1);
+  }
+
+  @Option({
+    flags: "--cluster",
+    description:
+      "runs of placement: cluster workflows across the cluster, with the node that runs or ran " +
+      "each (reads the run index on the federation's NATS servers)",
+  })
+  parseCluster(): boolean {
+    return true;
   }
 
   @Option({ flags: "--offset <count>", description: "skip this many of the newest runs first" })

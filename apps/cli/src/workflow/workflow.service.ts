@@ -11,6 +11,7 @@ export interface ListOptions extends WorkspaceOptions {
   workflow?: string;
   limit?: number;
   offset?: number;
+  cluster?: boolean;
 }
 
 export interface InspectOptions extends WorkspaceOptions {
@@ -48,6 +49,17 @@ export class WorkflowService {
     const root = findWorkspace({ root: options.root });
     const filter = { all: options.all === true, workflow: options.workflow };
     const paging = { limit: options.limit ?? DEFAULT_LIST_LIMIT, offset: options.offset ?? 0 };
+    if (options.cluster === true) {
+      const { listClusterRuns } = await import("./cluster-runs.js");
+      const clustered = await listClusterRuns(root, filter, paging);
+      if (options.json) {
+        printJson(clustered.runs);
+        return;
+      }
+      const { renderClusterRunList } = await import("./cluster-run-list.view.js");
+      for (const line of renderClusterRunList(clustered, filter)) printLine(line);
+      return;
+    }
     const { page, shortIds } = await withQueries(root, (queries) => {
       const found = queries.list({ ...filter, ...paging });
       return {

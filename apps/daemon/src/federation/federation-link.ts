@@ -10,6 +10,9 @@ import {
 import type { NatsConnection, Subscription } from "@nats-io/transport-node";
 import type { CompiledFederation, FederationHealth, FederationNodeHealth } from "@nerve/core";
 import type { SignalOutbox } from "@nerve/store";
+import type { RunLaunch } from "../workflow/run-journal.js";
+import type { LaunchResult } from "../workflow/workflow-launcher.js";
+import { RunQueue, type RunQueueOptions } from "./run-queue.js";
 import { SignalConsumer, type ConsumerOptions } from "./signal-consumer.js";
 import { type SignalPublisher } from "./signal-publisher.js";
 import {
@@ -38,6 +41,7 @@ export interface LinkOptions extends Omit<ConsumerOptions, "node"> {
   publisher: SignalPublisher;
   connect: () => Promise<NatsConnection>;
   now: () => number;
+  runs: Omit<RunQueueOptions, "node" | "onError" | "now">;
 }
 
 /**
@@ -51,6 +55,7 @@ export class FederationLink {
   private state: FederationHealth["state"] = "connecting";
   private nc: NatsConnection | null = null;
   private consumer: SignalConsumer | null = null;
+  private runQueue: RunQueue | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
   private heartbeats: Subscription | null = null;
   private readonly nodes = new Map<string, FederationNodeHealth>();
@@ -89,6 +94,7 @@ export class FederationLink {
     if (this.heartbeat !== null) clearInterval(this.heartbeat);
     await this.options.publisher.stop();
     await this.consumer?.stop();
+    await this.runQueue?.close();
     this.heartbeats?.unsubscribe();
     const nc = this.nc;
     if (nc !== null) await nc.close().catch(() => undefined);
@@ -127,6 +133,26 @@ export class FederationLink {
     await this.consumer.start(await js.consumers.get(SIGNAL_STREAM, durable));
     this.options.publisher.attach(js);
     this.startHeartbeats(nc, jsm, durable);
+    const { node } = this.options.federation;
+    const { onError, now } = this.options;
+    const runQueue = new RunQueue(nc, jsm, { ...this.options.runs, node, onError, now });
+    try {
+      await runQueue.start();
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+    if (this.closed) await runQueue.close();
+    else this.runQueue = runQueue;
+  }
+
+  /**
+   * Queues a run of a `placement: cluster` workflow on the cluster; null while the broker is
+   * not connected (the run then starts on this daemon).
+   */
+  async enqueue(workflow: string, launch: RunLaunch): Promise<LaunchResult | null> {
+    if (this.state !== "connected" || this.runQueue === null) return null;
+    return this.runQueue.enqueue(workflow, launch);
   }
 
   private async ensureStream(jsm: JetStreamManager): Promise<void> {

@@ -1,5 +1,6 @@
 import { Global, Module } from "@nestjs/common";
 import { SignalModule } from "../signal/signal.module.js";
+import { WorkflowModule } from "../workflow/workflow.module.js";
 import { BrokerConnector } from "./broker-connector.js";
 import { FederationService } from "./federation.service.js";
 
@@ -11,7 +12,7 @@ import { FederationService } from "./federation.service.js";
  */
 @Global()
 @Module({
-  imports: [SignalModule],
+  imports: [SignalModule, WorkflowModule],
   providers: [BrokerConnector, FederationService],
   exports: [FederationService],
 })

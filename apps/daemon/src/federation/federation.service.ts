@@ -13,6 +13,7 @@ import { ConfigService } from "../kernel/config.service.js";
 import { DaemonLog } from "../kernel/daemon-log.js";
 import { KernelEvents, type ConfigChangedEvent } from "../kernel/events.js";
 import { SignalBus } from "../signal/signal-bus.js";
+import { WorkflowManager } from "../workflow/workflow-manager.service.js";
 import { BrokerConnector } from "./broker-connector.js";
 import { FederationLink } from "./federation-link.js";
 import { remoteListens } from "./remote-listens.js";
@@ -50,6 +51,7 @@ export class FederationService
     @Inject(DaemonLog) private readonly log: DaemonLog,
     @Inject(Clock) private readonly clock: Clock,
     @Inject(BrokerConnector) private readonly connector: BrokerConnector,
+    @Inject(WorkflowManager) private readonly workflows: WorkflowManager,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -122,10 +124,18 @@ export class FederationService
       onError,
       connect: () => this.connector.connect(this.config.root, federation),
       now: () => this.clock.now(),
+      runs: {
+        manager: this.workflows,
+        clusterWorkflows: () =>
+          this.config.current.workflows
+            .filter((workflow) => workflow.placement === "cluster")
+            .map((workflow) => workflow.name),
+      },
     });
     const session: Session = { federation, outbox, publisher, link };
     this.session = session;
     this.bus.setCommitHook(publisher);
+    this.workflows.setPlacement({ enqueue: (workflow, launch) => link.enqueue(workflow, launch) });
     this.log.info(
       LOG_TAG,
       `node ${federation.node}: connecting to ${federation.servers.join(", ")}; ${outbox.size()} signal(s) in the outbox`,
@@ -137,6 +147,7 @@ export class FederationService
     if (session === null) return;
     this.session = null;
     this.bus.setCommitHook(null);
+    this.workflows.setPlacement(null);
     await session.link.close();
     session.outbox.close();
   }

@@ -29,6 +29,8 @@ export interface RunLaunch {
   /** `sense:<name>` or `cli`. */
   source: string;
   causeId: string | null;
+  /** The id of a run placed on the cluster, minted by the daemon that launched it. */
+  runId?: string;
 }
 
 /** A run just recorded, and the promise of its start message's commit. */
@@ -82,6 +84,7 @@ export class RunJournal {
     rowPayload: { message?: string } = {},
   ): CreatedRun {
     const record = this.runs.create({
+      ...(launch.runId === undefined ? {} : { runId: launch.runId }),
       error: status === "dropped" ? (rowPayload.message ?? null) : null,
       workflow,
       status,

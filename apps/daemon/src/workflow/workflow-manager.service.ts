@@ -29,6 +29,7 @@ import {
   InvalidRunPayloadError,
   WorkflowEngineStoppedError,
 } from "./errors/launch.error.js";
+import type { ClusterPlacement, ClusterRunLaunch } from "./cluster-placement.js";
 import { RunJournal, type RunLaunch } from "./run-journal.js";
 import { RunWaiters } from "./run-waiters.js";
 import { WorkflowCompiler } from "./workflow-compiler.js";
@@ -73,6 +74,13 @@ export class WorkflowManager
   /** Workflows removed from nerve.yaml whose runs are still draining. */
   private readonly leaving = new Map<WorkflowSupervisor, Promise<void>>();
   private readonly waiters = new RunWaiters();
+  private placement: ClusterPlacement | null = null;
+  private readonly endListeners = new Set<(record: WorkflowRunRecord) => void>();
+  /**
+   * Runs of `placement: cluster` workflows a previous daemon left `started`: not resumed here at
+   * start (the cluster's queue hands each to whichever daemon takes it next), by run id.
+   */
+  private readonly parked = new Map<string, string>();
 
   constructor(
     private readonly config: ConfigService,
@@ -136,6 +144,14 @@ export class WorkflowManager
       throw new UnknownWorkflowError(request.workflow);
     }
     const launch = this.validate(request);
+    const placement = this.placement;
+    if (
+      placement !== null &&
+      findWorkflow(this.config.current, request.workflow)?.placement === "cluster"
+    ) {
+      const placed = await placement.enqueue(request.workflow, launch);
+      if (placed !== null) return placed;
+    }
     if (this.lifecycle.state !== "stopped") return supervisor.launch(launch);
     // Workers are gone, but while the store is open a late launch (a compute finishing during
     // the daemon's drain) is still kept, `queued`, for the next start.
@@ -143,6 +159,53 @@ export class WorkflowManager
       return await supervisor.launch(launch);
     } catch (error) {
       throw new WorkflowEngineStoppedError(request.workflow, { cause: error });
+    }
+  }
+
+  /** Sends launches of `placement: cluster` workflows to `placement` (null: they run here). */
+  setPlacement(placement: ClusterPlacement | null): void {
+    this.placement = placement;
+  }
+
+  /** Runs of the cluster's queue this daemon can take now for `workflow` (0 if it has none). */
+  freeSlots(workflow: string): number {
+    if (this.lifecycle.state !== "running") return 0;
+    return this.supervisors.get(workflow)?.freeSlots() ?? 0;
+  }
+
+  /**
+   * Starts a run taken from the cluster's queue; a run this daemon left `started` is resumed, one
+   * it ended is reported to the end listeners again.
+   *
+   * @throws UnknownWorkflowError the workflow is not declared here.
+   */
+  take(launch: ClusterRunLaunch & { workflow: string }): void {
+    const supervisor = this.supervisors.get(launch.workflow);
+    if (supervisor === undefined) throw new UnknownWorkflowError(launch.workflow);
+    this.parked.delete(launch.runId);
+    supervisor.take(launch);
+  }
+
+  /** Calls `listener` with every run that reaches a final status; returns the unsubscribe. */
+  onRunEnded(listener: (record: WorkflowRunRecord) => void): () => void {
+    this.endListeners.add(listener);
+    return () => this.endListeners.delete(listener);
+  }
+
+  /** Cluster runs a previous daemon left `started` and no daemon has taken back here yet. */
+  parkedRuns(): string[] {
+    return [...this.parked.keys()];
+  }
+
+  /** A parked cluster run went on elsewhere: its record here ends `interrupted`, saying why. */
+  releaseParked(runId: string, reason: string): void {
+    const workflow = this.parked.get(runId);
+    if (workflow === undefined) return;
+    this.parked.delete(runId);
+    try {
+      this.waiters.settle(this.journal.end(workflow, runId, { status: "interrupted", reason }));
+    } catch (error) {
+      this.daemonLog.error("workflow", `run ${runId}: ${(error as Error).message}`);
     }
   }
 
@@ -243,10 +306,19 @@ export class WorkflowManager
       if (runs === undefined) byWorkflow.set(record.workflow, [record]);
       else runs.push(record);
     }
+    const clustered = this.config.current.federation !== null;
     for (const [name, records] of byWorkflow) {
       const supervisor = this.supervisors.get(name);
       if (supervisor !== undefined) {
-        supervisor.adopt(records);
+        if (clustered && findWorkflow(this.config.current, name)?.placement === "cluster") {
+          // Their queue message is still unacknowledged: whichever daemon takes it runs them.
+          for (const record of records) {
+            if (record.status === "started") this.parked.set(record.runId, name);
+          }
+          supervisor.adopt(records.filter((record) => record.status !== "started"));
+        } else {
+          supervisor.adopt(records);
+        }
         continue;
       }
       for (const record of records) {
@@ -298,7 +370,10 @@ export class WorkflowManager
       policy: { ...DEFAULT_WORKFLOW_RESTART_POLICY, ...this.options.restart },
       retireGraceMs: this.options.retireGraceMs ?? DEFAULT_RETIRE_GRACE_MS,
       resumeLimit: this.options.resumeLimit ?? DEFAULT_RESUME_LIMIT,
-      onEnded: (record) => this.waiters.settle(record),
+      onEnded: (record) => {
+        this.waiters.settle(record);
+        for (const listener of this.endListeners) listener(record);
+      },
     });
   }
 }

@@ -1,4 +1,4 @@
-import type { RoleMessage } from "@nerve/core";
+import { isFinalRunStatus, type RoleMessage } from "@nerve/core";
 import type { WorkflowRunRecord } from "@nerve/store";
 import { type ActiveRun, DROP_MESSAGES, newActive, type QueuedRun, quiet } from "./active-run.js";
 import { admit, type AdmissionPolicy, type Availability } from "./admission.js";
@@ -116,6 +116,45 @@ export class WorkflowRuns {
         break;
     }
     return { runId, status: admission.status };
+  }
+
+  /**
+   * Runs this daemon can take from the cluster's queue now: free slots once the local queue is
+   * served, and none while no worker is ready or the workflow is not open.
+   */
+  freeSlots(): number {
+    if (this.deps.availability() !== "open" || this.deps.readyHost() === null) return 0;
+    return Math.max(0, this.policy.concurrency - this.active.size - this.queue.length);
+  }
+
+  /**
+   * Starts a run taken from the cluster's queue (`placement: cluster`), under the id its
+   * launching daemon gave it. A run this daemon left `started` (it stopped or died under it) is
+   * resumed from its committed messages instead; one it already ended is reported ended again
+   * (through `onEnded`), so that the queue's copy is acknowledged and nothing runs twice.
+   */
+  take(launch: RunLaunch & { runId: string }): void {
+    const { runId } = launch;
+    if (this.active.has(runId)) return;
+    const { workflow, journal } = this.deps;
+    const existing = journal.get(runId);
+    if (existing !== null) {
+      if (isFinalRunStatus(existing.status)) this.deps.onEnded(existing);
+      else if (existing.status === "started") {
+        this.adopt([existing]);
+        this.dispatchWaiting();
+      }
+      return;
+    }
+    const created = journal.create(workflow, launch, "started");
+    const committed = quiet(
+      created.committed.catch((error: unknown) => {
+        this.deps.events.error(workflow, `run ${runId}: its start message was not committed`);
+        throw error;
+      }),
+    );
+    this.active.set(runId, newActive(runId, created.start, committed));
+    this.dispatcher.dispatch(runId);
   }
 
   /** Takes over the runs a previous daemon left `started` (resumed) and `queued` (queued again). */

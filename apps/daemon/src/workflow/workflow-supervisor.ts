@@ -134,6 +134,16 @@ export class WorkflowSupervisor {
     return this.runs.launch(launch);
   }
 
+  /** Runs of the cluster's queue this daemon can take now (see WorkflowRuns.freeSlots). */
+  freeSlots(): number {
+    return this.runs.freeSlots();
+  }
+
+  /** Starts (or resumes) a run taken from the cluster's queue (see WorkflowRuns.take). */
+  take(launch: RunLaunch & { runId: string }): void {
+    this.runs.take(launch);
+  }
+
   /**
    * New code or a new chance: the old worker takes no new runs and gets `retireGraceMs` to
    * finish its runs in flight (those left end `interrupted`); a new worker, with the

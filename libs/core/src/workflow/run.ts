@@ -53,3 +53,14 @@ export interface WorkflowRunView {
   endReason: EndReason | null;
   error: string | null;
 }
+
+/**
+ * A run of a `placement: cluster` workflow as the cluster's run index keeps it
+ * (`nerve workflow list --cluster`): the run's fields, plus which daemon runs or ran it.
+ */
+export interface ClusterRunView extends Omit<WorkflowRunView, "payload"> {
+  /** The node that runs or ran it; null while it waits in the queue. */
+  node: string | null;
+  /** The node whose launch queued it. */
+  origin: string;
+}

@@ -39,14 +39,7 @@ export class ValidateService {
 
   /** `nerve.yaml` and the files it names, without following their imports. */
   validateConfig(root: string): ConfigReport {
-    const file = join(root, CONFIG_FILE);
-    let text: string;
-    try {
-      text = readFileSync(file, "utf8");
-    } catch (error) {
-      throw new CliError(`cannot read ${file}: ${(error as Error).message}`);
-    }
-    return compileConfig(text, new NodeWorkspaceFs(root));
+    return compileWorkspaceConfig(root);
   }
 
   /** Prints every error and warning; a ReportedFailure (exit 1) if there is an error. */
@@ -83,4 +76,16 @@ function fileOf(issue: object): string {
 
 function count(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
+}
+
+/** The report of a workspace's `nerve.yaml` and the files it names; unreadable is a CliError. */
+export function compileWorkspaceConfig(root: string): ConfigReport {
+  const file = join(root, CONFIG_FILE);
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    throw new CliError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+  return compileConfig(text, new NodeWorkspaceFs(root));
 }

@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { jetstream } from "@nats-io/jetstream";
 import { Kvm } from "@nats-io/kv";
 import { connect, credsAuthenticator } from "@nats-io/transport-node";
 import type { ClusterRunView, CompiledFederation } from "@nerve/core";
-import { compileConfig, NodeWorkspaceFs } from "@nerve/core/config";
 import { CliError } from "../common/cli-errors.js";
 import { CONFIG_FILE } from "../common/workspace.js";
+import { compileWorkspaceConfig } from "../validate/validate.service.js";
 
 /** The KV bucket the daemons keep the cluster's run index in (see docs/FEDERATION.md). */
 const RUN_INDEX_BUCKET = "nerve-runs";
@@ -72,14 +72,7 @@ export async function listClusterRuns(
 }
 
 function federationOf(root: string): CompiledFederation {
-  const file = join(root, CONFIG_FILE);
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    throw new CliError(`cannot read ${file}: ${(error as Error).message}`);
-  }
-  const report = compileConfig(text, new NodeWorkspaceFs(root));
+  const report = compileWorkspaceConfig(root);
   if (report.config === null) {
     throw new CliError(`--cluster: ${CONFIG_FILE} is not valid; see nerve validate`);
   }

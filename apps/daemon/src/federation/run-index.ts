@@ -1,4 +1,5 @@
 import type { ClusterRunView, RunStatus } from "@nerve/core";
+import { jsonObject } from "./subjects.js";
 
 /** The work-queue stream that carries runs of `placement: cluster` workflows. */
 export const RUN_STREAM = "NERVE_RUNS";
@@ -36,20 +37,14 @@ export interface RunJob {
 
 /** The job of a message body, or null when it is not one. */
 export function decodeJob(text: string): RunJob | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (typeof value !== "object" || value === null) return null;
-  const v = value as Record<string, unknown>;
+  const v = jsonObject(text);
+  if (v === null) return null;
   const names = ["runId", "workflow", "origin", "source"] as const;
   if (names.some((key) => typeof v[key] !== "string" || v[key] === "")) return null;
   if (typeof v.prompt !== "string") return null;
   if (!Number.isSafeInteger(v.maxRounds) || !Number.isSafeInteger(v.createdAt)) return null;
   if (v.causeId !== null && typeof v.causeId !== "string") return null;
-  return value as RunJob;
+  return v as unknown as RunJob;
 }
 
 /** The index entry of a job just queued. */

@@ -54,15 +54,20 @@ export function encodeEnvelope(
 
 /** The envelope of a message body, or null when it is not one. */
 export function decodeEnvelope(text: string): SignalEnvelope | null {
+  const v = jsonObject(text);
+  if (v === null) return null;
+  if (typeof v.id !== "string" || v.id === "" || !Number.isSafeInteger(v.ts)) return null;
+  if (v.causeId !== null && typeof v.causeId !== "string") return null;
+  return { id: v.id, ts: v.ts as number, causeId: v.causeId, payload: v.payload ?? null };
+}
+
+/** The JSON object a message body holds, or null when it holds none. */
+export function jsonObject(text: string): Record<string, unknown> | null {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     return null;
   }
-  if (typeof value !== "object" || value === null) return null;
-  const v = value as Record<string, unknown>;
-  if (typeof v.id !== "string" || v.id === "" || !Number.isSafeInteger(v.ts)) return null;
-  if (v.causeId !== null && typeof v.causeId !== "string") return null;
-  return { id: v.id, ts: v.ts as number, causeId: v.causeId, payload: v.payload ?? null };
+  return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : null;
 }

@@ -28,6 +28,8 @@ export class ConfigInvalidError extends Error {
 export class ConfigService {
   private config: CompiledConfig;
   private lastWarnings: ConfigIssue[] = [];
+  /** The text of nerve.yaml as last read (null when it could not be read). */
+  private lastText: string | null = null;
 
   constructor(
     @Inject(NERVE_OPTIONS) options: NerveOptions,
@@ -54,8 +56,10 @@ export class ConfigService {
   read(): ConfigReport {
     let text: string;
     try {
-      text = readFileSync(join(this.root, CONFIG_FILE), "utf8");
+      text = this.readText();
+      this.lastText = text;
     } catch (error) {
+      this.lastText = null;
       const message = `cannot read ${CONFIG_FILE}: ${(error as Error).message}`;
       return {
         ok: false,
@@ -65,6 +69,22 @@ export class ConfigService {
       };
     }
     return compileConfig(text, new NodeWorkspaceFs(this.root));
+  }
+
+  /**
+   * Whether nerve.yaml on disk is no longer the text last read: an edit made before the file
+   * watcher was following it.
+   */
+  changedSinceRead(): boolean {
+    try {
+      return this.readText() !== this.lastText;
+    } catch {
+      return this.lastText !== null;
+    }
+  }
+
+  private readText(): string {
+    return readFileSync(join(this.root, CONFIG_FILE), "utf8");
   }
 
   /**

@@ -46,7 +46,13 @@ export class WatchService implements OnApplicationBootstrap, OnModuleDestroy {
     watcher.on("all", (event, path) => this.onEvent(event as FileEvent, relative(root, path)));
     watcher.on("error", (error) => this.log.error("watch", `file watcher: ${String(error)}`));
     this.watcher = watcher;
-    this.ready = new Promise((resolve) => watcher.once("ready", () => resolve()));
+    this.ready = new Promise((resolve) =>
+      watcher.once("ready", () => {
+        // The config was read before the watcher followed the file: catch an edit in between.
+        if (this.config.changedSinceRead()) this.onEvent("change", CONFIG_FILE);
+        resolve();
+      }),
+    );
     return this.ready;
   }
 

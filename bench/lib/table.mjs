@@ -3,7 +3,7 @@ export function formatTable(results) {
   const header = ["name", "value", "unit", "baseline", "baseline value", "ratio", "target", "pass"];
   const rows = results.map((r) => [
     r.name,
-    r.error ? "—" : fmt(r.value),
+    r.error ? "—" : r.skipped ? "skipped" : fmt(r.value),
     r.unit ?? "",
     r.baseline ?? "",
     fmt(r.baselineValue),
@@ -39,7 +39,11 @@ export function formatMarkdown(results) {
   const header = ["figure", "value", "baseline (same run)", "ratio", "target", "pass"];
   const rows = results.map((r) => [
     `\`${r.name}\``,
-    r.error ? "failed to run" : `${fmt(r.value)} ${r.unit ?? ""}`.trim(),
+    r.error
+      ? "failed to run"
+      : r.skipped
+        ? `skipped: ${r.skipped}`
+        : `${fmt(r.value)} ${r.unit ?? ""}`.trim(),
     r.baseline ? `${fmt(r.baselineValue)} ${r.unit ?? ""} — ${r.baseline}`.trim() : "",
     r.ratio === null || r.ratio === undefined ? "" : r.ratio.toFixed(2),
     r.target ?? "—",

@@ -125,7 +125,7 @@ export class FederationService
       connect: () => this.connector.connect(this.config.root, federation),
       now: () => this.clock.now(),
       runs: {
-        manager: this.workflows,
+        manager: this.workflows.cluster,
         clusterWorkflows: () =>
           this.config.current.workflows
             .filter((workflow) => workflow.placement === "cluster")
@@ -135,7 +135,9 @@ export class FederationService
     const session: Session = { federation, outbox, publisher, link };
     this.session = session;
     this.bus.setCommitHook(publisher);
-    this.workflows.setPlacement({ enqueue: (workflow, launch) => link.enqueue(workflow, launch) });
+    this.workflows.cluster.setPlacement({
+      enqueue: (workflow, launch) => link.enqueue(workflow, launch),
+    });
     this.log.info(
       LOG_TAG,
       `node ${federation.node}: connecting to ${federation.servers.join(", ")}; ${outbox.size()} signal(s) in the outbox`,
@@ -147,7 +149,7 @@ export class FederationService
     if (session === null) return;
     this.session = null;
     this.bus.setCommitHook(null);
-    this.workflows.setPlacement(null);
+    this.workflows.cluster.setPlacement(null);
     await session.link.close();
     session.outbox.close();
   }

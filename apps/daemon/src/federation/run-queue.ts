@@ -16,7 +16,7 @@ import type { WorkflowRunRecord } from "@nerve/store";
 import { newRunId } from "@nerve/store/reader";
 import type { RunLaunch } from "../workflow/run-journal.js";
 import type { LaunchResult } from "../workflow/workflow-launcher.js";
-import type { WorkflowManager } from "../workflow/workflow-manager.service.js";
+import type { ClusterRuns } from "../workflow/cluster-placement.js";
 import { DUPLICATE_WINDOW_NS } from "./subjects.js";
 import {
   decodeJob,
@@ -44,10 +44,7 @@ const RETRY_MS = 1_000;
 
 export interface RunQueueOptions {
   node: string;
-  manager: Pick<
-    WorkflowManager,
-    "freeSlots" | "take" | "onRunEnded" | "parkedRuns" | "releaseParked"
-  >;
+  manager: Pick<ClusterRuns, "freeSlots" | "take" | "onRunEnded" | "parkedRuns" | "releaseParked">;
   /** Workflows declared here with `placement: cluster` (read at each tick: follows reloads). */
   clusterWorkflows: () => string[];
   onError: (message: string, error?: Error) => void;

@@ -1,5 +1,16 @@
 import { Injectable } from "@nestjs/common";
-import type { RunStatus, WorkflowHealth } from "@nerve/core";
+import {
+  MAX_ROUNDS_RANGE,
+  type RunStatus,
+  serializePayload,
+  type WorkflowHealth,
+} from "@nerve/core";
+import {
+  InvalidMaxRoundsError,
+  InvalidPromptError,
+  InvalidRunPayloadError,
+} from "./errors/launch.error.js";
+import type { RunLaunch } from "./run-journal.js";
 
 /** A request to start a workflow run. */
 export interface LaunchRequest {
@@ -17,6 +28,38 @@ export interface LaunchRequest {
 export interface LaunchResult {
   runId: string;
   status: RunStatus;
+}
+
+/**
+ * The run a request describes, checked: `maxRounds` (or `defaultMaxRounds`) in range, a string
+ * prompt, a JSON-serialisable payload of at most 1 MiB.
+ *
+ * @throws WorkflowLaunchRejectedError (InvalidMaxRoundsError, InvalidPromptError,
+ *   InvalidRunPayloadError) the request is invalid.
+ */
+export function validateLaunch(request: LaunchRequest, defaultMaxRounds: number): RunLaunch {
+  const { workflow } = request;
+  const maxRounds = request.maxRounds ?? defaultMaxRounds;
+  if (
+    !Number.isSafeInteger(maxRounds) ||
+    maxRounds < MAX_ROUNDS_RANGE.min ||
+    maxRounds > MAX_ROUNDS_RANGE.max
+  ) {
+    throw new InvalidMaxRoundsError(workflow, maxRounds);
+  }
+  if (typeof request.prompt !== "string") throw new InvalidPromptError(workflow, request.prompt);
+  const payload = request.payload === undefined ? null : request.payload;
+  const json = serializePayload(payload);
+  if (!json.ok) throw new InvalidRunPayloadError(workflow, json.error.message);
+  return {
+    prompt: request.prompt,
+    // The run keeps what the store keeps: the JSON value, not the caller's object.
+    payload: JSON.parse(json.value) as unknown,
+    payloadJson: json.value,
+    maxRounds,
+    source: request.source,
+    causeId: request.causeId,
+  };
 }
 
 /** Thrown when a launch names no declared workflow. */

@@ -12,8 +12,6 @@ import {
   type CompiledConfig,
   type CompiledWorkflow,
   findWorkflow,
-  MAX_ROUNDS_RANGE,
-  serializePayload,
   type WorkflowHealth,
   type WorkflowRunView,
 } from "@nerve/core";
@@ -23,14 +21,9 @@ import { ConfigService } from "../kernel/config.service.js";
 import { DaemonLog } from "../kernel/daemon-log.js";
 import { KernelEvents } from "../kernel/events.js";
 import { RuntimeLifecycle, type RuntimeState } from "../process/runtime-lifecycle.js";
-import {
-  InvalidMaxRoundsError,
-  InvalidPromptError,
-  InvalidRunPayloadError,
-  WorkflowEngineStoppedError,
-} from "./errors/launch.error.js";
-import type { ClusterPlacement, ClusterRunLaunch } from "./cluster-placement.js";
-import { RunJournal, type RunLaunch } from "./run-journal.js";
+import { WorkflowEngineStoppedError } from "./errors/launch.error.js";
+import { ClusterRuns } from "./cluster-placement.js";
+import { RunJournal } from "./run-journal.js";
 import { RunWaiters } from "./run-waiters.js";
 import { WorkflowCompiler } from "./workflow-compiler.js";
 import {
@@ -45,6 +38,7 @@ import {
   type LaunchRequest,
   type LaunchResult,
   UnknownWorkflowError,
+  validateLaunch,
   WorkflowLauncher,
 } from "./workflow-launcher.js";
 import { WorkflowReporter } from "./workflow-reporter.js";
@@ -74,13 +68,8 @@ export class WorkflowManager
   /** Workflows removed from nerve.yaml whose runs are still draining. */
   private readonly leaving = new Map<WorkflowSupervisor, Promise<void>>();
   private readonly waiters = new RunWaiters();
-  private placement: ClusterPlacement | null = null;
-  private readonly endListeners = new Set<(record: WorkflowRunRecord) => void>();
-  /**
-   * Runs of `placement: cluster` workflows a previous daemon left `started`: not resumed here at
-   * start (the cluster's queue hands each to whichever daemon takes it next), by run id.
-   */
-  private readonly parked = new Map<string, string>();
+  /** `placement: cluster`: the federation's run queue sends and takes runs through it. */
+  readonly cluster: ClusterRuns;
 
   constructor(
     private readonly config: ConfigService,
@@ -100,6 +89,14 @@ export class WorkflowManager
       filesEvent: KernelEvents.workflowFilesChanged,
       configChanged: (next) => this.applyConfig(next),
       filesChanged: (name) => this.workflowFilesChanged(name),
+    });
+    this.cluster = new ClusterRuns({
+      config: () => this.config.current,
+      supervisor: (name) => this.supervisors.get(name),
+      running: () => this.lifecycle.state === "running",
+      journal,
+      waiters: this.waiters,
+      daemonLog,
     });
   }
 
@@ -143,15 +140,9 @@ export class WorkflowManager
     if (findWorkflow(this.config.current, request.workflow) === undefined || !supervisor) {
       throw new UnknownWorkflowError(request.workflow);
     }
-    const launch = this.validate(request);
-    const placement = this.placement;
-    if (
-      placement !== null &&
-      findWorkflow(this.config.current, request.workflow)?.placement === "cluster"
-    ) {
-      const placed = await placement.enqueue(request.workflow, launch);
-      if (placed !== null) return placed;
-    }
+    const launch = validateLaunch(request, this.config.current.maxRounds);
+    const placed = await this.cluster.place(request.workflow, launch);
+    if (placed !== null) return placed;
     if (this.lifecycle.state !== "stopped") return supervisor.launch(launch);
     // Workers are gone, but while the store is open a late launch (a compute finishing during
     // the daemon's drain) is still kept, `queued`, for the next start.
@@ -159,53 +150,6 @@ export class WorkflowManager
       return await supervisor.launch(launch);
     } catch (error) {
       throw new WorkflowEngineStoppedError(request.workflow, { cause: error });
-    }
-  }
-
-  /** Sends launches of `placement: cluster` workflows to `placement` (null: they run here). */
-  setPlacement(placement: ClusterPlacement | null): void {
-    this.placement = placement;
-  }
-
-  /** Runs of the cluster's queue this daemon can take now for `workflow` (0 if it has none). */
-  freeSlots(workflow: string): number {
-    if (this.lifecycle.state !== "running") return 0;
-    return this.supervisors.get(workflow)?.freeSlots() ?? 0;
-  }
-
-  /**
-   * Starts a run taken from the cluster's queue; a run this daemon left `started` is resumed, one
-   * it ended is reported to the end listeners again.
-   *
-   * @throws UnknownWorkflowError the workflow is not declared here.
-   */
-  take(launch: ClusterRunLaunch & { workflow: string }): void {
-    const supervisor = this.supervisors.get(launch.workflow);
-    if (supervisor === undefined) throw new UnknownWorkflowError(launch.workflow);
-    this.parked.delete(launch.runId);
-    supervisor.take(launch);
-  }
-
-  /** Calls `listener` with every run that reaches a final status; returns the unsubscribe. */
-  onRunEnded(listener: (record: WorkflowRunRecord) => void): () => void {
-    this.endListeners.add(listener);
-    return () => this.endListeners.delete(listener);
-  }
-
-  /** Cluster runs a previous daemon left `started` and no daemon has taken back here yet. */
-  parkedRuns(): string[] {
-    return [...this.parked.keys()];
-  }
-
-  /** A parked cluster run went on elsewhere: its record here ends `interrupted`, saying why. */
-  releaseParked(runId: string, reason: string): void {
-    const workflow = this.parked.get(runId);
-    if (workflow === undefined) return;
-    this.parked.delete(runId);
-    try {
-      this.waiters.settle(this.journal.end(workflow, runId, { status: "interrupted", reason }));
-    } catch (error) {
-      this.daemonLog.error("workflow", `run ${runId}: ${(error as Error).message}`);
     }
   }
 
@@ -306,19 +250,10 @@ export class WorkflowManager
       if (runs === undefined) byWorkflow.set(record.workflow, [record]);
       else runs.push(record);
     }
-    const clustered = this.config.current.federation !== null;
     for (const [name, records] of byWorkflow) {
       const supervisor = this.supervisors.get(name);
       if (supervisor !== undefined) {
-        if (clustered && findWorkflow(this.config.current, name)?.placement === "cluster") {
-          // Their queue message is still unacknowledged: whichever daemon takes it runs them.
-          for (const record of records) {
-            if (record.status === "started") this.parked.set(record.runId, name);
-          }
-          supervisor.adopt(records.filter((record) => record.status !== "started"));
-        } else {
-          supervisor.adopt(records);
-        }
+        supervisor.adopt(this.cluster.adoptable(name, records));
         continue;
       }
       for (const record of records) {
@@ -334,31 +269,6 @@ export class WorkflowManager
     }
   }
 
-  private validate(request: LaunchRequest): RunLaunch {
-    const { workflow } = request;
-    const maxRounds = request.maxRounds ?? this.config.current.maxRounds;
-    if (
-      !Number.isSafeInteger(maxRounds) ||
-      maxRounds < MAX_ROUNDS_RANGE.min ||
-      maxRounds > MAX_ROUNDS_RANGE.max
-    ) {
-      throw new InvalidMaxRoundsError(workflow, maxRounds);
-    }
-    if (typeof request.prompt !== "string") throw new InvalidPromptError(workflow, request.prompt);
-    const payload = request.payload === undefined ? null : request.payload;
-    const json = serializePayload(payload);
-    if (!json.ok) throw new InvalidRunPayloadError(workflow, json.error.message);
-    return {
-      prompt: request.prompt,
-      // The run keeps what the store keeps: the JSON value, not the caller's object.
-      payload: JSON.parse(json.value) as unknown,
-      payloadJson: json.value,
-      maxRounds,
-      source: request.source,
-      causeId: request.causeId,
-    };
-  }
-
   private createSupervisor(workflow: CompiledWorkflow): WorkflowSupervisor {
     return new WorkflowSupervisor(workflow, {
       root: this.config.root,
@@ -372,7 +282,7 @@ export class WorkflowManager
       resumeLimit: this.options.resumeLimit ?? DEFAULT_RESUME_LIMIT,
       onEnded: (record) => {
         this.waiters.settle(record);
-        for (const listener of this.endListeners) listener(record);
+        this.cluster.ended(record);
       },
     });
   }

@@ -108,7 +108,6 @@ export class DbRows {
     this.fill(this.range.all(page.lo, page.hi) as RawRow[]);
   }
 
-
   private fill(rows: RawRow[]): void {
     this.buffer = rows.map(([id, ts, source, type, refId, payload, hash]) => ({
       id,

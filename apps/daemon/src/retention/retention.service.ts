@@ -181,6 +181,7 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
           rows,
           bytes,
           why: [...new Set(pruned.map((day) => day.reason))],
+          lineage: result.lineagePruned,
           bytesAfter: result.bytesAfter,
         },
       });

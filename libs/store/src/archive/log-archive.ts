@@ -1,15 +1,13 @@
-import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
-import { open, rename, rm } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import type { Database as SqliteDatabase } from "better-sqlite3";
-import { ArchiveFileError, ArchiveWriteError } from "../errors/archive.error.js";
-import { InvalidQueryError, reasonOf } from "../errors/store.error.js";
-import { fsyncDir, isTempName, tempPathFor } from "../fs-durable.js";
+import { InvalidQueryError } from "../errors/store.error.js";
 import { LOG_HEAD_KEY, chainPendingRows } from "../log/log-chain.js";
 import { ARCHIVE_MARKER_TABLE, UPSERT_META_SQL } from "../log/schema.js";
 import { storePaths } from "../paths.js";
 import { acquireArchiveLock } from "./archive-lock.js";
+import { ensureDurableDir, removeLeftoverTempFiles, writeDayFileDurable } from "./day-file.js";
 import {
   DAY_MS,
   SummaryBuilder,
@@ -100,10 +98,10 @@ export class LogArchive {
     }
     const now = options.now ?? Date.now();
     const cutoff = Math.floor((now - olderThanMs) / DAY_MS) * DAY_MS;
-    this.ensureDir();
+    ensureDurableDir(this.dir);
     const release = acquireArchiveLock(this.db, now);
     try {
-      this.removeLeftoverTempFiles();
+      removeLeftoverTempFiles(this.dir);
       // Every line carries its row's hash: chain rows still without one first.
       await chainPendingRows(this.db);
       const starts = this.daysBefore(cutoff);
@@ -159,62 +157,46 @@ export class LogArchive {
     const range = this.db
       .prepare("SELECT min(id) AS lo, max(id) AS hi FROM log WHERE ts >= ? AND ts < ?")
       .get(start, end) as { lo: number | null; hi: number | null };
-    if (range.lo === null || range.hi === null) return [];
-    const existed = existsSync(file);
+    const { lo, hi } = range;
+    if (lo === null || hi === null) return [];
     const archived = new Set<number>();
     const summary = new SummaryBuilder(day);
-    const temp = tempPathFor(file);
     // `+ts` keeps SQLite on the rowid range instead of the ts index, so pages come in id order.
     const page = this.db.prepare(
       "SELECT id, ts, source, type, ref_id AS refId, payload, hash FROM log " +
         "WHERE id > ? AND id <= ? AND +ts >= ? AND +ts < ? ORDER BY id LIMIT ?",
     );
     const ids: number[] = [];
-    let added = 0;
-    try {
-      const handle = await open(temp, "wx", 0o644);
-      try {
-        if (existed) {
-          // The rows already archived, without the old summary line: the new one goes last.
-          await readArchiveRows(file, async (line, id, hash) => {
-            archived.add(id);
-            summary.add(line, id, hash);
-            await handle.write(line);
-          });
-        }
-        let after = range.lo - 1;
-        for (;;) {
-          const rows = page.all(after, range.hi, start, end, PAGE_ROWS) as ArchivedRow[];
-          if (rows.length === 0) break;
-          let chunk = "";
-          for (const row of rows) {
-            ids.push(row.id);
-            if (archived.has(row.id)) continue;
-            const line = archiveLine(row);
-            summary.add(line, row.id, row.hash);
-            chunk += line;
-            added += 1;
-          }
-          if (chunk !== "") await handle.write(chunk);
-          after = rows[rows.length - 1].id;
-          await nextTurn();
-        }
-        await handle.write(summary.line());
-        await handle.sync();
-      } finally {
-        await handle.close();
+    await writeDayFileDurable(day, file, async (write) => {
+      if (existsSync(file)) {
+        // The rows already archived, without the old summary line: the new one goes last.
+        await readArchiveRows(file, async (line, id, hash) => {
+          archived.add(id);
+          summary.add(line, id, hash);
+          await write(line);
+        });
       }
-      if (added > 0 || !existed) {
-        await rename(temp, file);
-        fsyncDir(this.dir);
-      } else {
-        await rm(temp, { force: true });
+      let added = 0;
+      let after = lo - 1;
+      for (;;) {
+        const rows = page.all(after, hi, start, end, PAGE_ROWS) as ArchivedRow[];
+        if (rows.length === 0) break;
+        let chunk = "";
+        for (const row of rows) {
+          ids.push(row.id);
+          if (archived.has(row.id)) continue;
+          const line = archiveLine(row);
+          summary.add(line, row.id, row.hash);
+          chunk += line;
+          added += 1;
+        }
+        if (chunk !== "") await write(chunk);
+        after = rows[rows.length - 1].id;
+        await nextTurn();
       }
-    } catch (error) {
-      await rm(temp, { force: true });
-      if (error instanceof ArchiveFileError) throw error;
-      throw new ArchiveWriteError(day, file, reasonOf(error), error);
-    }
+      await write(summary.line());
+      return added > 0;
+    });
     this.hooks.afterFileDurable?.(day);
     return ids;
   }
@@ -245,21 +227,6 @@ export class LogArchive {
       const chunk = ids.slice(i, i + DELETE_CHUNK);
       deleteChunk.immediate(chunk, i + DELETE_CHUNK >= ids.length);
       await nextTurn();
-    }
-  }
-
-  private ensureDir(): void {
-    const created = mkdirSync(this.dir, { recursive: true });
-    if (created !== undefined) {
-      // Make the new directories themselves durable, up to the first one that existed.
-      for (let dir = this.dir; dir !== dirname(created); dir = dirname(dir)) fsyncDir(dirname(dir));
-    }
-  }
-
-  /** Temp files of a run that crashed before its rename; they hold nothing not in the db. */
-  private removeLeftoverTempFiles(): void {
-    for (const name of readdirSync(this.dir)) {
-      if (isTempName(name)) rmSync(join(this.dir, name), { force: true });
     }
   }
 }

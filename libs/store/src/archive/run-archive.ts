@@ -1,14 +1,11 @@
-import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
-import { open, rename, rm } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { RUN_TRANSITIONS, isFinalRunStatus, type RunStatus } from "@nerve/core";
 import type { Database as SqliteDatabase } from "better-sqlite3";
-import { ArchiveFileError, ArchiveWriteError } from "../errors/archive.error.js";
-import { InvalidQueryError, reasonOf } from "../errors/store.error.js";
-import { fsyncDir, isTempName, tempPathFor } from "../fs-durable.js";
+import { InvalidQueryError } from "../errors/store.error.js";
 import { storePaths } from "../paths.js";
 import { acquireArchiveLock } from "./archive-lock.js";
+import { ensureDurableDir, removeLeftoverTempFiles, writeDayFileDurable } from "./day-file.js";
 import { DAY_MS, utcDay } from "./archive-file.js";
 import { RUN_ROW_COLUMNS, readRunLines, runLine, type StoredRunRow } from "./run-archive-file.js";
 
@@ -82,10 +79,10 @@ export class RunArchive {
     }
     const now = options.now ?? Date.now();
     const cutoff = Math.floor((now - olderThanMs) / DAY_MS) * DAY_MS;
-    this.ensureDir();
+    ensureDurableDir(this.dir);
     const release = acquireArchiveLock(this.db, now);
     try {
-      this.removeLeftoverTempFiles();
+      removeLeftoverTempFiles(this.dir);
       const result: RunArchiveResult = { runs: 0, files: [] };
       for (const start of this.daysBefore(cutoff)) {
         const day = utcDay(start);
@@ -140,44 +137,27 @@ export class RunArchive {
    */
   private async writeDay(day: string, start: number, cutoff: number): Promise<string[]> {
     const file = this.fileOf(day);
-    const existed = existsSync(file);
     const archived = new Set<string>();
-    const temp = tempPathFor(file);
     const ids: string[] = [];
-    let added = 0;
-    try {
-      const handle = await open(temp, "wx", 0o644);
-      try {
-        await readRunLines(file, async (line, runId) => {
-          archived.add(runId);
-          await handle.write(line);
-        });
-        for (const rows of this.pages(start, Math.min(start + DAY_MS, cutoff), cutoff)) {
-          let chunk = "";
-          for (const row of rows) {
-            ids.push(row.runId);
-            if (archived.has(row.runId)) continue;
-            chunk += runLine(row);
-            added += 1;
-          }
-          if (chunk !== "") await handle.write(chunk);
-          await nextTurn();
+    await writeDayFileDurable(day, file, async (write) => {
+      await readRunLines(file, async (line, runId) => {
+        archived.add(runId);
+        await write(line);
+      });
+      let added = 0;
+      for (const rows of this.pages(start, Math.min(start + DAY_MS, cutoff), cutoff)) {
+        let chunk = "";
+        for (const row of rows) {
+          ids.push(row.runId);
+          if (archived.has(row.runId)) continue;
+          chunk += runLine(row);
+          added += 1;
         }
-        await handle.sync();
-      } finally {
-        await handle.close();
+        if (chunk !== "") await write(chunk);
+        await nextTurn();
       }
-      if (added > 0 || !existed) {
-        await rename(temp, file);
-        fsyncDir(this.dir);
-      } else {
-        await rm(temp, { force: true });
-      }
-    } catch (error) {
-      await rm(temp, { force: true });
-      if (error instanceof ArchiveFileError) throw error;
-      throw new ArchiveWriteError(day, file, reasonOf(error), error);
-    }
+      return added > 0;
+    });
     this.hooks.afterFileDurable?.(day);
     return ids;
   }
@@ -220,20 +200,6 @@ export class RunArchive {
     for (let i = 0; i < ids.length; i += DELETE_CHUNK) {
       deleteChunk.immediate(ids.slice(i, i + DELETE_CHUNK));
       await nextTurn();
-    }
-  }
-
-  private ensureDir(): void {
-    const created = mkdirSync(this.dir, { recursive: true });
-    if (created !== undefined) {
-      for (let dir = this.dir; dir !== dirname(created); dir = dirname(dir)) fsyncDir(dirname(dir));
-    }
-  }
-
-  /** Temp files of a run that crashed before its rename; they hold nothing not in the db. */
-  private removeLeftoverTempFiles(): void {
-    for (const name of readdirSync(this.dir)) {
-      if (isTempName(name)) rmSync(join(this.dir, name), { force: true });
     }
   }
 }

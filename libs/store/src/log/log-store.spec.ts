@@ -10,7 +10,9 @@ import {
 import { InvalidQueryError } from "../errors/store.error.js";
 import { storePaths } from "../paths.js";
 import { JsonText } from "./log-codec.js";
-import { LogStore } from "./log-store.js";
+import type { LogRow } from "@nerve/core";
+import { GENESIS_HASH, canonicalRow, chainHash } from "./log-chain.js";
+import { LogStore, ROWS_PER_INSERT } from "./log-store.js";
 import { openLogDatabase } from "./open-log-db.js";
 
 describe(LogStore.name, () => {
@@ -114,6 +116,30 @@ describe(LogStore.name, () => {
       expect(countFromOther()).toBe(0);
       await committed;
       expect(seen).toEqual([1]);
+    });
+
+    it("writes a batch spanning several multi-row INSERTs in order, each row chained", async () => {
+      // Two whole groups of ROWS_PER_INSERT and a remainder written row by row.
+      const rows = ROWS_PER_INSERT * 2 + 5;
+      const durable: Promise<LogRow>[] = [];
+      for (let i = 0; i < rows; i += 1) {
+        const row = { source: "sense:x", type: "signal", refId: `r${i}`, payload: { i } };
+        if (i % 10 === 3) durable.push(store.appendDurable(row));
+        else store.append(row);
+      }
+      const committed = await Promise.all(durable);
+      expect(committed.map((row) => row.refId)).toEqual(committed.map((row) => `r${row.id - 1}`));
+      const stored = other
+        .prepare("SELECT id, ts, source, type, ref_id, payload, hash FROM log ORDER BY id")
+        .raw()
+        .all() as [number, number, string, string, string, string, string][];
+      expect(stored).toHaveLength(rows);
+      let prev = GENESIS_HASH;
+      stored.forEach(([id, ts, source, type, refId, payload, hash], i) => {
+        expect([id, refId, JSON.parse(payload)]).toEqual([i + 1, `r${i}`, { i }]);
+        expect(hash).toBe(chainHash(prev, canonicalRow(id, ts, source, type, refId, payload)));
+        prev = hash;
+      });
     });
 
     it("gives rows appended durably in one tick consecutive ids in one commit", async () => {

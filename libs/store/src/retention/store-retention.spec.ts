@@ -3,7 +3,9 @@ import type { Database as SqliteDatabase } from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { tempRoot } from "../__fixtures__/temp-root.js";
 import { DAY_MS } from "../archive/archive-file.js";
+import { LineageReader } from "../lineage/lineage-reader.js";
 import { LogStore } from "../log/log-store.js";
+import { newRunId } from "../runs/run-id.js";
 import { RunStore } from "../runs/run-store.js";
 import { openLogDatabase } from "../log/open-log-db.js";
 import { storePaths } from "../paths.js";
@@ -100,6 +102,44 @@ describe(StoreRetention.name, () => {
     const report = await verify();
     expect(report.problems).toEqual([]);
     expect(report.rows.archive + report.rows.db).toBe(11 * 5);
+  });
+
+  it("deletes the lineage of the computes of pruned days, and keeps that of days only archived", async () => {
+    await seed(2);
+    // One compute a day at noon, made by the signal of the day before, making a signal.
+    const log = new LogStore(db);
+    for (let day = 0; day < 21; day += 1) {
+      const ts = DAY1 + day * DAY_MS + DAY_MS / 2;
+      log.recordCompute({
+        id: newRunId(ts),
+        sense: "cpu",
+        trigger: "signal",
+        ts,
+        durationMs: 1,
+        outcome: "signal",
+        effect: `signal-${day}`,
+        causes: day === 0 ? [] : [`signal-${day - 1}`],
+      });
+    }
+    await log.close();
+    const policy = { ...KEEP_ALL, deleteArchiveAfterMs: 10 * DAY_MS };
+    const result = await new StoreRetention(db, root).run(policy, NOW);
+    expect(result.pruned.at(-1)?.day).toBe("2026-01-10");
+    expect(result.lineagePruned).toBe(10);
+    const effects = db
+      .prepare("SELECT effect FROM lineage_compute ORDER BY ts")
+      .pluck()
+      .all() as string[];
+    // Jan 11..21 stay: Jan 11..13 are archived, not deleted, and `nerve trace` reads them there.
+    expect(effects).toEqual(Array.from({ length: 11 }, (_, i) => `signal-${i + 10}`));
+    const causes = db
+      .prepare("SELECT signal_id FROM lineage_cause ORDER BY signal_id")
+      .pluck()
+      .all() as string[];
+    expect(causes).toEqual(Array.from({ length: 11 }, (_, i) => `signal-${i + 9}`).sort());
+    const lineage = new LineageReader(db);
+    expect(lineage.madeBy("signal-9")).toBeNull();
+    expect(lineage.madeBy("signal-10")?.causes).toEqual(["signal-9"]);
   });
 
   it("still finds a changed row in what is left after a prune", async () => {

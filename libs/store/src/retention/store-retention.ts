@@ -8,6 +8,7 @@ import { LogArchive, type ArchiveHooks } from "../archive/log-archive.js";
 import { RunArchive } from "../archive/run-archive.js";
 import { InvalidQueryError } from "../errors/store.error.js";
 import { fsyncDir } from "../fs-durable.js";
+import { pruneLineage } from "../lineage/lineage-prune.js";
 import { UPSERT_META_SQL } from "../log/schema.js";
 import { storePaths } from "../paths.js";
 import {
@@ -38,6 +39,8 @@ export interface RetentionResult {
   /** Bytes `logs.db` gave back to the file system. */
   vacuumedBytes: number;
   pruned: { day: string; rows: number; bytes: number; reason: PruneReason }[];
+  /** Computes whose lineage was deleted with the days pruned (see pruneLineage). */
+  lineagePruned: number;
   /** `logs.db` + archive, before and after the pass. */
   bytesBefore: number;
   bytesAfter: number;
@@ -98,6 +101,7 @@ export class StoreRetention {
       archived: { days: archived.days.map((d) => d.day), rows: archived.deleted, runs: runs.runs },
       vacuumedBytes: await this.vacuum(),
       pruned: [],
+      lineagePruned: 0,
       bytesBefore,
       bytesAfter: 0,
       overLimit: false,
@@ -121,6 +125,14 @@ export class StoreRetention {
         await this.pruneToSize(max, result);
       }
       result.overLimit = this.storeBytes() > max;
+    }
+    if (result.pruned.length > 0) {
+      // The lineage of computes whose log rows are now gone (every day up to the newest pruned).
+      const newest = result.pruned.reduce((a, b) => (a.day > b.day ? a : b)).day;
+      result.lineagePruned = await pruneLineage(
+        this.db,
+        Date.parse(`${newest}T00:00:00Z`) + DAY_MS,
+      );
     }
     result.bytesAfter = this.storeBytes();
     return result;

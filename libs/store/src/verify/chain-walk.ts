@@ -3,13 +3,13 @@ import { basename, join } from "node:path";
 import type { Database as SqliteDatabase } from "better-sqlite3";
 import { GENESIS_HASH, canonicalRow, chainHash } from "../log/log-chain.js";
 import { ArchiveSource, type WalkedRow } from "./archive-source.js";
-import { DbRows, type PackedPage } from "./db-rows.js";
+import { DbRows, HASH_LENGTH, type PackedPage } from "./db-rows.js";
+import { checkPagesInThreads, pageThreadCount, type CheckedPage } from "./page-threads.js";
 import type { VerifyProblem, VerifyProgress } from "./verify-types.js";
 
 /** How often (rows) progress is reported. */
 const PROGRESS_EVERY = 50_000;
 const DAY_FILE = /^(\d{4}-\d{2}-\d{2})\.jsonl$/;
-const HASH_LENGTH = GENESIS_HASH.length;
 
 interface Source {
   head: WalkedRow | null;
@@ -27,6 +27,9 @@ export interface ChainWalkOptions {
    * after its last row and checks that the first row kept links to its hash.
    */
   pruned?: PrunedAnchor | null;
+  /** Threads to check the database's pages on; default by the rows and cores (see
+   * pageThreadCount), 0 for none. */
+  threads?: number;
 }
 
 /** The last archived day retention deleted, and its last row. */
@@ -56,12 +59,12 @@ const BLOB_NAME = /"[0-9a-f]{64}"/;
  * and no blob named, is taken whole; any other page is walked row by row as the archive is,
  * so what is reported does not depend on the path.
  */
-export function walkChain(
+export async function walkChain(
   db: SqliteDatabase,
   archiveDir: string,
   report: (problem: VerifyProblem) => void,
   options: ChainWalkOptions = {},
-): ChainWalkResult {
+): Promise<ChainWalkResult> {
   const pruned = options.fromDay === undefined ? (options.pruned ?? null) : null;
   const files = dayFiles(archiveDir, options.fromDay).filter(
     (file) => pruned === null || dayOf(file) > pruned.day,
@@ -84,6 +87,8 @@ export function walkChain(
   }
   // The rest of the page the database was being read from, then packed pages.
   if (dbSource.head !== null) walk.visit(dbSource.head);
+  while (dbRows.buffered) walk.visit(dbRows.next()!);
+  if (await walkThreaded(db, dbRows, walk, options)) return walk.result;
   for (;;) {
     while (dbRows.buffered) walk.visit(dbRows.next()!);
     const page = dbRows.nextPacked();
@@ -93,13 +98,52 @@ export function walkChain(
   return walk.result;
 }
 
+/**
+ * The packed pages of the database checked on threads (see checkPagesInThreads), then taken in
+ * id order; a page a thread found wanting, or that does not join the one before, is walked row
+ * by row here. A big log only: a thread costs more to start than a few pages take.
+ *
+ * @returns false when no thread was used (too few rows, one core, or a thread failed and the
+ *   threads were not asked for by number): the caller walks the rows itself.
+ */
+async function walkThreaded(
+  db: SqliteDatabase,
+  dbRows: DbRows,
+  walk: ChainWalk,
+  options: ChainWalkOptions,
+): Promise<boolean> {
+  const { after, maxId } = dbRows.remaining;
+  const threads = pageThreadCount(maxId - after, options.threads);
+  if (threads === 0 || db.memory) return false;
+  let pages: CheckedPage[];
+  try {
+    const walked = walk.walked;
+    pages = await checkPagesInThreads(db.name, after, maxId, threads, {
+      prev: walk.prev,
+      blobs: options.onPayload !== undefined,
+      onProgress: (rows) => options.onProgress?.({ phase: "db", rows: walked + rows }),
+    });
+  } catch (error) {
+    // Threads asked for by number must work; else the walk on this thread finds the same.
+    if (options.threads !== undefined) throw error;
+    return false;
+  }
+  for (const page of pages) {
+    if (walk.takeChecked(page)) continue;
+    dbRows.unpack(page);
+    while (dbRows.buffered) walk.visit(dbRows.next()!);
+  }
+  return true;
+}
+
 /** The state of a walk: the previous row's hash and id, and what it counted. */
 class ChainWalk {
   readonly result: ChainWalkResult;
   // With --from the chain before the first row is not read: its link is taken on trust.
-  private prev: string | null;
+  prev: string | null;
   private lastId = 0;
-  private walked = 0;
+  /** Rows seen so far. */
+  walked = 0;
   private chained = false;
 
   constructor(
@@ -141,6 +185,25 @@ class ChainWalk {
       if (chainHash(prev, part.slice(HASH_LENGTH)) !== hash) return false;
       prev = hash;
     }
+    this.taken(lo, hi, count, prev);
+    return true;
+  }
+
+  /**
+   * Takes a page a thread checked when it was found whole and joins this walk: its first row
+   * follows the last one taken and was chained from the same hash.
+   *
+   * @returns false when the page must be walked row by row instead (nothing was counted).
+   */
+  takeChecked(page: CheckedPage): boolean {
+    const { lo, hi, count } = page;
+    if (!page.ok || this.prev === null || page.firstPrev !== this.prev) return false;
+    if ((this.walked > 0 || this.chained) && lo !== this.lastId + 1) return false;
+    this.taken(lo, hi, count, page.lastHash!);
+    return true;
+  }
+
+  private taken(lo: number, hi: number, count: number, last: string): void {
     const before = Math.floor(this.walked / PROGRESS_EVERY);
     this.walked += count;
     if (Math.floor(this.walked / PROGRESS_EVERY) !== before) {
@@ -148,10 +211,9 @@ class ChainWalk {
     }
     this.result.rows.db += count;
     this.chained = true;
-    this.prev = prev;
+    this.prev = last;
     this.lastId = hi;
-    this.result.head = { id: hi, hash: prev };
-    return true;
+    this.result.head = { id: hi, hash: last };
   }
 
   /** Checks one row's link. */

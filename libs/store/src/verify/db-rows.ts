@@ -2,10 +2,26 @@ import type { Database as SqliteDatabase, Statement } from "better-sqlite3";
 import type { WalkedRow } from "./archive-source.js";
 
 /** Rows per page read from the database. */
-const PAGE_ROWS = 5_000;
+export const PAGE_ROWS = 5_000;
 
 /** The separator of a packed page's rows: a control character, escaped inside any JSON text. */
-const ROW_SEPARATOR = "\u001e";
+export const ROW_SEPARATOR = "\u001e";
+
+/** Characters of a hash as stored (hex). */
+export const HASH_LENGTH = 64;
+
+/**
+ * One packed page: `[text, count, lo, hi]` of the rows after id `?1` up to id `?2`, at most
+ * `?3`. canonicalRow in SQL: json_quote gives JSON.stringify's text for ordinary strings; where
+ * it would not, the row's hash does not match and the page is walked row by row in JS. One
+ * concat() rather than a chain of `||` (each of which copies what it has so far): 12 % less.
+ * A row without hash packs as its canonical text alone, which matches no hash.
+ */
+export const PACKED_PAGE_SQL =
+  "SELECT group_concat(packed, char(30)), count(*), min(id), max(id) FROM (" +
+  "SELECT id, concat(hash, '[', id, ',', ts, ',', json_quote(source), ',', json_quote(type), " +
+  "',', json_quote(ref_id), ifnull(',' || payload, ''), ']') " +
+  "AS packed FROM log WHERE id > ? AND id <= ? ORDER BY id LIMIT ?)";
 
 /**
  * A page of rows as SQLite packs it: for each row in id order its stored hash then its
@@ -18,7 +34,7 @@ export interface PackedPage {
   hi: number;
   /** Rows in the page. */
   count: number;
-  /** `hash ‖ canonical` per row; a row without hash is left out (its text is NULL). */
+  /** `hash ‖ canonical` per row (a row without hash: its canonical text alone). */
   parts: string[];
   /** The page's text: the parts and their separators. */
   text: string;
@@ -50,16 +66,12 @@ export class DbRows {
     this.range = db
       .prepare(`SELECT ${columns} FROM log WHERE id >= ? AND id <= ? ORDER BY id`)
       .raw();
-    // canonicalRow in SQL: json_quote gives JSON.stringify's text for ordinary strings; where it
-    // would not, the row's hash does not match and the page is walked row by row in JS.
-    this.packed = db
-      .prepare(
-        "SELECT group_concat(packed, char(30)), count(*), min(id), max(id) FROM (" +
-          "SELECT id, hash || '[' || id || ',' || ts || ',' || json_quote(source) || ',' || " +
-          "json_quote(type) || ',' || json_quote(ref_id) || ifnull(',' || payload, '') || ']' " +
-          "AS packed FROM log WHERE id > ? AND id <= ? ORDER BY id LIMIT ?)",
-      )
-      .raw();
+    this.packed = db.prepare(PACKED_PAGE_SQL).raw();
+  }
+
+  /** The ids still to read: after `after` up to `maxId`. */
+  get remaining(): { after: number; maxId: number } {
+    return { after: this.after, maxId: this.maxId };
   }
 
   /** The next row, or null after the last one. */
@@ -92,7 +104,7 @@ export class DbRows {
   }
 
   /** The rows of a packed page, one by one through {@link next}, for the walk to look closer. */
-  unpack(page: PackedPage): void {
+  unpack(page: { lo: number; hi: number }): void {
     this.fill(this.range.all(page.lo, page.hi) as RawRow[]);
   }
 

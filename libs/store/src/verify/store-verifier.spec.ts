@@ -194,65 +194,84 @@ describe(StoreVerifier.name, () => {
     expect((await verify()).ok).toBe(true);
   });
 
-  describe("a database read in pages", () => {
-    /** `n` rows through LogStore, payloads from `payloadOf`. */
-    const many = async (n: number, payloadOf: (i: number) => unknown): Promise<void> => {
-      const log = new LogStore(db);
-      for (let i = 0; i < n; i += 1) {
-        log.append({ ts: DAY6 + i, source: "sense:cpu", type: "signal", payload: payloadOf(i) });
-      }
-      await log.close();
-    };
+  // The same checks on the calling thread and on three threads (each a third of the ids).
+  describe.each([{ threads: 0 }, { threads: 3 }])(
+    "a database read in pages (threads: $threads)",
+    ({ threads }) => {
+      const verify = () => new StoreVerifier(db, root).verify({ threads });
+      /** `n` rows through LogStore, payloads from `payloadOf`. */
+      const many = async (n: number, payloadOf: (i: number) => unknown): Promise<void> => {
+        const log = new LogStore(db);
+        for (let i = 0; i < n; i += 1) {
+          log.append({ ts: DAY6 + i, source: "sense:cpu", type: "signal", payload: payloadOf(i) });
+        }
+        await log.close();
+      };
 
-    it("names a row changed or deleted deep in a page, once", async () => {
-      await many(12_000, (i) => ({ i }));
-      expect((await verify()).ok).toBe(true);
-      untrigger();
-      db.prepare("UPDATE log SET payload = ? WHERE id = 7777").run('{"i":-1}');
-      db.prepare("DELETE FROM log WHERE id = 11000").run();
-      const report = await verify();
-      expect(report.problems).toEqual([
-        expect.objectContaining({ kind: "row-changed", id: 7777, where: "logs.db" }),
-        expect.objectContaining({ kind: "row-missing", id: 11_001 }),
-      ]);
-      expect(report.rows.db).toBe(11_999);
-      expect(report.head.id).toBe(12_000);
-    });
+      it("names a row changed or deleted deep in a page, once", async () => {
+        await many(12_000, (i) => ({ i }));
+        expect((await verify()).ok).toBe(true);
+        untrigger();
+        db.prepare("UPDATE log SET payload = ? WHERE id = 7777").run('{"i":-1}');
+        db.prepare("DELETE FROM log WHERE id = 11000").run();
+        const report = await verify();
+        expect(report.problems).toEqual([
+          expect.objectContaining({ kind: "row-changed", id: 7777, where: "logs.db" }),
+          expect.objectContaining({ kind: "row-missing", id: 11_001 }),
+        ]);
+        expect(report.rows.db).toBe(11_999);
+        expect(report.head.id).toBe(12_000);
+      });
 
-    it("finds rows with unusual text intact, however SQLite quotes them", async () => {
-      const odd = ["tab\t and \u0001", "emoji 🧠 and \u2028", 'quote " and \\', "\u001e"];
-      const log = new LogStore(db);
-      for (const [i, text] of odd.entries()) {
-        log.append({
-          ts: DAY6 + i,
-          source: `sense:${text}`,
-          type: text,
-          refId: text,
-          payload: text,
-        });
-      }
-      await log.close();
-      // A payload that is not JSON at all, with the page's row separator in it.
-      db.prepare(
-        "INSERT INTO log (ts, source, type, ref_id, payload, hash) VALUES (?, 'cli', 'x', NULL, ?, ?)",
-      ).run(
-        DAY6 + 9,
-        "not json \u001e here",
-        chainHash(
-          new ChainHeadReader(db).read().hash!,
-          canonicalRow(odd.length + 1, DAY6 + 9, "cli", "x", null, "not json \u001e here"),
-        ),
-      );
-      const report = await verify();
-      expect(report.problems).toEqual([]);
-      expect(report.rows.db).toBe(odd.length + 1);
-    });
+      it("names rows changed or deleted where one thread's ids end and the next one's begin", async () => {
+        await many(12_000, (i) => ({ i }));
+        untrigger();
+        db.prepare("DELETE FROM log WHERE id = 4000").run();
+        db.prepare("UPDATE log SET payload = ? WHERE id = 8001").run('{"i":-1}');
+        const report = await verify();
+        expect(report.problems).toEqual([
+          expect.objectContaining({ kind: "row-missing", id: 4_001, where: "logs.db" }),
+          expect.objectContaining({ kind: "row-changed", id: 8_001, where: "logs.db" }),
+        ]);
+        expect(report.rows.db).toBe(11_999);
+        expect(report.head).toEqual(new ChainHeadReader(db).read());
+      });
 
-    it("notes the blobs named in payloads of every page", async () => {
-      const blobs = new BlobStore(root);
-      const hash = blobs.put("hello");
-      await many(6_000, (i) => (i === 5_500 ? { blob: hash } : { i }));
-      expect((await verify()).blobs).toEqual({ files: 1, referenced: 1, missing: [] });
-    });
-  });
+      it("finds rows with unusual text intact, however SQLite quotes them", async () => {
+        const odd = ["tab\t and \u0001", "emoji 🧠 and \u2028", 'quote " and \\', "\u001e"];
+        const log = new LogStore(db);
+        for (const [i, text] of odd.entries()) {
+          log.append({
+            ts: DAY6 + i,
+            source: `sense:${text}`,
+            type: text,
+            refId: text,
+            payload: text,
+          });
+        }
+        await log.close();
+        // A payload that is not JSON at all, with the page's row separator in it.
+        db.prepare(
+          "INSERT INTO log (ts, source, type, ref_id, payload, hash) VALUES (?, 'cli', 'x', NULL, ?, ?)",
+        ).run(
+          DAY6 + 9,
+          "not json \u001e here",
+          chainHash(
+            new ChainHeadReader(db).read().hash!,
+            canonicalRow(odd.length + 1, DAY6 + 9, "cli", "x", null, "not json \u001e here"),
+          ),
+        );
+        const report = await verify();
+        expect(report.problems).toEqual([]);
+        expect(report.rows.db).toBe(odd.length + 1);
+      });
+
+      it("notes the blobs named in payloads of every page", async () => {
+        const blobs = new BlobStore(root);
+        const hash = blobs.put("hello");
+        await many(6_000, (i) => (i === 5_500 ? { blob: hash } : { i }));
+        expect((await verify()).blobs).toEqual({ files: 1, referenced: 1, missing: [] });
+      });
+    },
+  );
 });

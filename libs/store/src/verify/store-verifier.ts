@@ -14,6 +14,9 @@ export interface VerifyOptions {
   /** Start at this archive day (`YYYY-MM-DD`) instead of the first one. */
   fromDay?: string;
   onProgress?: (progress: VerifyProgress) => void;
+  /** Threads to check the database's rows on; default by their number and the cores, 0 for
+   * none (all on the calling thread). */
+  threads?: number;
 }
 
 const BLOB_REF = /"([0-9a-f]{64})"/g;
@@ -45,10 +48,11 @@ export class StoreVerifier {
     try {
       await chainPendingRows(this.db);
       const anchor = this.db.prepare("SELECT value FROM meta WHERE key = ?").pluck();
-      walk = walkChain(this.db, paths.archive, report, {
+      walk = await walkChain(this.db, paths.archive, report, {
         fromDay: options.fromDay,
         pruned: parseAnchor(anchor.get(ARCHIVE_PRUNED_KEY) as string | undefined),
         onProgress: options.onProgress,
+        threads: options.threads,
         onPayload: (payload) => {
           if (payload.length < 66) return;
           for (const match of payload.matchAll(BLOB_REF)) referenced.add(match[1]);

@@ -1,6 +1,6 @@
 import { copyWorkspace, createTestWorkspace } from "@nerve/testing";
 import Database from "better-sqlite3";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -135,5 +135,78 @@ describe("nerve replay", () => {
     } finally {
       writeFileSync(compute, original);
     }
+  }, 600_000);
+
+  it("prints the differences as a table and a summary line", async () => {
+    const compute = join(recorded, "senses", "watchdog", "compute.ts");
+    const original = readFileSync(compute, "utf8");
+    writeFileSync(
+      compute,
+      original.replace("const ROUTINE_EVERY = 4;", "const ROUTINE_EVERY = 5;"),
+    );
+    try {
+      const to = new Date(START + 30_000).toISOString();
+      const run = await nerve(["replay", "--from", FROM, "--to", to], { cwd: recorded });
+      expect(run.code, run.stderr).toBe(1);
+      const lines = run.stdout.trimEnd().split("\n");
+      expect(lines[0]).toMatch(/^CAUSE AT\s+SENSE\s+DIFFERENCE\s+RECORDED → REPLAYED$/);
+      expect(
+        lines.slice(1).some((line) => /\swatchdog\s+launch\.(missing|extra)\s/.test(line)),
+      ).toBe(true);
+      expect(lines.at(-1)).toMatch(
+        /^\d+ differences?: 16 recorded signals re-fed from 2026-03-01T10:00:00\.000Z to 2026-03-01T10:00:30\.000Z into watchdog; launches \d+ recorded, \d+ replayed; signals 0 recorded, 0 replayed$/,
+      );
+    } finally {
+      writeFileSync(compute, original);
+    }
+  }, 600_000);
+
+  it("refuses bad arguments with exit 2 and a message naming what is wrong", async () => {
+    const into = join(tmp.dir, "not-empty");
+    mkdirSync(into);
+    writeFileSync(join(into, "keep.txt"), "mine");
+    const cases: [string[], RegExp][] = [
+      [["--to", TO], /--from is required/],
+      [["--from", "yesterday"], /--from: expected a duration back from now .* got "yesterday"/],
+      [
+        ["--from", TO, "--to", FROM],
+        /--from \(2026-03-01T10:10:00\.000Z\) is after --to \(2026-03-01T10:00:00\.000Z\)/,
+      ],
+      [
+        ["--from", "2026-02-01T00:00:00Z", "--to", "2026-02-01T01:00:00Z"],
+        /no signal was recorded from 2026-02-01T00:00:00\.000Z to 2026-02-01T01:00:00\.000Z/,
+      ],
+      [
+        ["--from", FROM, "--to", TO, "--sense", "watchdgo"],
+        /--sense: watchdgo is not a sense of nerve\.yaml \(declared: vitals, watchdog\)/,
+      ],
+      [
+        ["--from", FROM, "--to", TO, "--sense", "vitals"],
+        /every signal from .* is of a sense under test \(vitals, watchdog\)/,
+      ],
+      [["--from", FROM, "--to", TO, "--into", into], /--into: .*not-empty is not empty/],
+    ];
+    for (const [args, message] of cases) {
+      const run = await nerve(["replay", ...args], { cwd: recorded });
+      expect({ args, code: run.code }).toEqual({ args, code: 2 });
+      expect(run.stderr).toMatch(message);
+    }
+    expect(readdirSync(into)).toEqual(["keep.txt"]);
+  });
+
+  it("reads a span that the store has moved to its archive", async () => {
+    const to = new Date(START + 30_000).toISOString();
+    const before = await nerve(["replay", "--from", FROM, "--to", to, "--json"], { cwd: recorded });
+    expect(before.code, before.stderr).toBe(0);
+    const archive = await nerve(["store", "archive", "--older-than", "1d", "--json"], {
+      cwd: recorded,
+    });
+    expect(archive.code, archive.stderr).toBe(0);
+    expect(JSON.parse(archive.stdout)).toMatchObject({ days: [{ day: "2026-03-01" }] });
+
+    const after = await nerve(["replay", "--from", FROM, "--to", to, "--json"], { cwd: recorded });
+    expect(after.code, after.stderr).toBe(0);
+    expect(report(after)).toEqual(report(before));
+    expect(report(after).recorded.launches).toBeGreaterThan(0);
   }, 600_000);
 });

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { nerve, tempDir, type CliRun } from "../support/cli.js";
+import { startDaemon, stopDaemon, waitForRows } from "../support/daemon.js";
 
 const QUICKSTART = fileURLToPath(new URL("../../examples/quickstart", import.meta.url));
 const START = Date.parse("2026-03-01T10:00:00Z");
@@ -208,5 +209,22 @@ describe("nerve replay", () => {
     expect(after.code, after.stderr).toBe(0);
     expect(report(after)).toEqual(report(before));
     expect(report(after).recorded.launches).toBeGreaterThan(0);
+  }, 600_000);
+
+  it("runs next to the daemon of the workspace, which keeps recording", async () => {
+    await startDaemon(recorded);
+    try {
+      // The daemon is writing: new vitals samples, watchdog launches, checkups.
+      const since = Date.now();
+      await waitForRows(recorded, { type: "workflow.completed", since }, 1, 60_000);
+      const to = new Date(START + 30_000).toISOString();
+      const run = await nerve(["replay", "--from", FROM, "--to", to, "--json"], { cwd: recorded });
+      expect(run.code, run.stderr).toBe(0);
+      expect(report(run)).toMatchObject({ fed: 16, differences: [] });
+      const status = await nerve(["status", "--json", "--root", recorded]);
+      expect(status.code, status.stderr).toBe(0);
+    } finally {
+      await stopDaemon(recorded);
+    }
   }, 600_000);
 });

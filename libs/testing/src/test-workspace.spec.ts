@@ -1,5 +1,14 @@
 import { openLogDatabase, StoreReader } from "@nerve/store/reader";
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -179,9 +188,18 @@ describe("createTestWorkspace", () => {
         );
         writeFileSync(join(source, "senses", "ticker", "compute.ts"), TICKER);
         mkdirSync(join(source, "tests"));
+        mkdirSync(join(source, "logs"));
+        writeFileSync(join(source, "logs", "nerve.log"), "");
+        // A copy of a workspace whose daemon runs failed on the daemon's socket (EINVAL).
+        const socket = createServer();
+        await new Promise<void>((done) => socket.listen(join(source, "nerve.sock"), done));
         const copy = join(dir, "copy");
-        copyWorkspace(source, copy);
-        expect(existsSync(join(copy, "tests"))).toBe(false);
+        try {
+          copyWorkspace(source, copy);
+        } finally {
+          socket.close();
+        }
+        expect(readdirSync(copy).sort()).toEqual(["nerve.yaml", "senses"]);
 
         ws = await createTestWorkspace({ root: copy, inPlace: true, start: START });
         expect(ws.root).toBe(realpathSync(copy));

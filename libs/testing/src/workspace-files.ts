@@ -1,6 +1,7 @@
 import {
   cpSync,
   existsSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
   realpathSync,
@@ -32,8 +33,20 @@ export type WorkspaceSource =
       inPlace?: undefined;
     };
 
-/** What a copy leaves out: the data and caches of the original, and the tests themselves. */
-const NOT_COPIED = new Set(["data", ".nerve", "node_modules", ".git", "tests"]);
+/**
+ * What a copy leaves out: the data, caches and text logs of the original, the files of a daemon
+ * running there (its pid file and socket), and the tests themselves.
+ */
+const NOT_COPIED = new Set([
+  "data",
+  ".nerve",
+  "node_modules",
+  ".git",
+  "tests",
+  "logs",
+  "nerve.pid",
+  "nerve.sock",
+]);
 
 /** A fresh temp folder holding the workspace; `remove` deletes it. */
 export function prepareWorkspace(source: WorkspaceSource): { root: string; remove: () => void } {
@@ -69,11 +82,18 @@ export function copyWorkspace(from: string, to: string): void {
   assertWorkspace(from);
   cpSync(from, to, {
     recursive: true,
-    filter: (path) => path === from || !NOT_COPIED.has(relative(from, path).split(/[\\/]/)[0]),
+    filter: (path) =>
+      path === from || (!NOT_COPIED.has(relative(from, path).split(/[\\/]/)[0]) && copiable(path)),
   });
   // Packages of the workspace's own come from its node_modules, as in the daemon.
   const modules = join(from, "node_modules");
   if (existsSync(modules)) symlinkSync(modules, join(to, "node_modules"), "dir");
+}
+
+/** Sockets and FIFOs (a daemon's, a tool's) cannot be copied, and are nothing to run. */
+function copiable(path: string): boolean {
+  const stat = lstatSync(path);
+  return !stat.isSocket() && !stat.isFIFO();
 }
 
 function assertWorkspace(root: string): void {

@@ -1,6 +1,6 @@
 import { outputWidth, paint } from "../common/output.js";
 import { formatTable } from "../common/table.js";
-import type { Difference, Outcome, ReplayReport } from "./replay-types.js";
+import type { Difference, LaunchOutcome, Outcome, ReplayReport } from "./replay-types.js";
 
 /** The differences as a table (one row each), then a summary line. */
 export function renderReplay(report: ReplayReport, width = outputWidth()): string[] {
@@ -31,8 +31,27 @@ export function renderReplay(report: ReplayReport, width = outputWidth()): strin
   return lines;
 }
 
+/** What differs, recorded → replayed; for a changed launch or thread, only what changed. */
 function detail(d: Difference): string {
-  return `${describe(d.recorded)} → ${describe(d.replayed)}`;
+  const { recorded: a, replayed: b } = d;
+  if (a?.kind === "launch" && b?.kind === "launch") {
+    if (a.workflow !== b.workflow) return `workflow ${a.workflow} → ${b.workflow}`;
+    if (d.kind === "launch.changed" && a.prompt !== b.prompt) {
+      return `prompt ${JSON.stringify(a.prompt)} → ${JSON.stringify(b.prompt)}`;
+    }
+    if (d.kind === "launch.changed") {
+      return `payload ${JSON.stringify(a.payload)} → ${JSON.stringify(b.payload)}`;
+    }
+    return `${thread(a)} → ${thread(b)}`;
+  }
+  if (a?.kind === "signal" && b?.kind === "signal") {
+    return `${JSON.stringify(a.payload)} → ${JSON.stringify(b.payload)}`;
+  }
+  return `${describe(a)} → ${describe(b)}`;
+}
+
+function thread(launch: LaunchOutcome): string {
+  return `${launch.status}${launch.roles.length > 0 ? `: ${launch.roles.join(", ")}` : ""}`;
 }
 
 function describe(outcome: Outcome | null): string {
@@ -43,9 +62,6 @@ function describe(outcome: Outcome | null): string {
     case "error":
       return `error: ${outcome.message}`;
     case "launch":
-      return (
-        `${outcome.workflow} ${JSON.stringify(outcome.prompt)} (${outcome.status}` +
-        `${outcome.roles.length > 0 ? `: ${outcome.roles.join(", ")}` : ""})`
-      );
+      return `${outcome.workflow} ${JSON.stringify(outcome.prompt)} (${thread(outcome)})`;
   }
 }

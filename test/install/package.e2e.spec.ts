@@ -117,7 +117,8 @@ describe("the npm package", () => {
     expect(files).toContain("apps/cli/dist/main.js");
     expect(files).toContain("apps/cli/dist/bundle/nerve.cjs");
     expect(files).toContain("apps/cli/templates/workspace/nerve.yaml");
-    for (const name of ["core", "store", "daemon"]) {
+    // testing: `nerve test` gives workspaces the kit, and `nerve replay` runs on it, offline.
+    for (const name of ["core", "store", "daemon", "testing"]) {
       expect(files).toContain(`node_modules/@nerve/${name}/package.json`);
       expect(files).toContain(`node_modules/@nerve/${name}/dist/index.js`);
       expect(files).toContain(`node_modules/@nerve/${name}/dist/index.d.ts`);

@@ -20,7 +20,8 @@ const launcher = here("../dist/main.js");
 
 /**
  * Loaded at run time, never bundled: the native SQLite addon, and the engine (`nerve dev`,
- * `nerve sense run`, `nerve daemon start`), whose workers are files of their own, and the NATS
+ * `nerve sense run`, `nerve daemon start`, and the test kit `nerve replay` runs it on), whose
+ * workers are files of their own, and the NATS
  * client, which only `nerve workflow list --cluster` loads.
  * `@nerve/daemon/client` (the socket client) is bundled.
  */
@@ -28,6 +29,7 @@ const EXTERNAL = [
   /^better-sqlite3$/,
   /^@nerve\/daemon$/,
   /^@nerve\/daemon\/(main|sense-run|sdk)$/,
+  /^@nerve\/testing$/,
   /^@nats-io\/(transport-node|jetstream|kv)$/,
 ];
 

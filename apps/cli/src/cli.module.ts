@@ -39,6 +39,7 @@ import { SenseCommand } from "./sense/sense.command.js";
 import { StoreArchiveCommand } from "./store/store-archive.command.js";
 import { StoreHeadCommand, StoreVerifyCommand } from "./store/store-verify.command.js";
 import { StoreCommand } from "./store/store.command.js";
+import { ReplayCommand } from "./replay/replay.command.js";
 import { TestCommand } from "./test/test.command.js";
 import { TraceCommand } from "./trace/trace.command.js";
 import { ValidateCommand } from "./validate/validate.command.js";
@@ -60,6 +61,7 @@ import { WorkflowCommand } from "./workflow/workflow.command.js";
     InitCommand,
     ValidateCommand,
     TestCommand,
+    ReplayCommand,
     DoctorCommand,
     DevCommand,
     DaemonCommand,

@@ -11,6 +11,6 @@ export {
   type RecordedSignal,
   type TestWorkspaceOptions,
 } from "./test-workspace.js";
-export type { WorkspaceSource } from "./workspace-files.js";
+export { copyWorkspace, type WorkspaceSource } from "./workspace-files.js";
 export { VirtualClock, VirtualTimeoutHost } from "./virtual-clock.js";
 export { InvalidTestWorkspaceError } from "./errors.js";

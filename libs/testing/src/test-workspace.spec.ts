@@ -1,6 +1,20 @@
+import { openLogDatabase, StoreReader } from "@nerve/store/reader";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { InvalidTestWorkspaceError } from "./errors.js";
 import { createTestWorkspace, type TestWorkspace } from "./test-workspace.js";
+import { copyWorkspace } from "./workspace-files.js";
 
 const START = Date.parse("2026-03-01T00:00:00Z");
 
@@ -159,6 +173,50 @@ describe("createTestWorkspace", () => {
 
       expect(ws.db("counter").prepare("SELECT count(*) FROM hits").pluck().get()).toBe(2);
       expect(ws.signals("counter")).toEqual([]);
+    });
+  });
+
+  describe("a folder of its own", () => {
+    it("copies a workspace with copyWorkspace and runs in it in place, leaving its data on close", async () => {
+      const dir = mkdtempSync(join(tmpdir(), "nerve-kit-in-place-"));
+      try {
+        const source = join(dir, "source");
+        mkdirSync(join(source, "senses", "ticker"), { recursive: true });
+        writeFileSync(
+          join(source, "nerve.yaml"),
+          "senses:\n  ticker: {}\nreflexes:\n  - { kind: sense, sense: ticker, interval: 10s }\n",
+        );
+        writeFileSync(join(source, "senses", "ticker", "compute.ts"), TICKER);
+        mkdirSync(join(source, "tests"));
+        mkdirSync(join(source, "logs"));
+        writeFileSync(join(source, "logs", "nerve.log"), "");
+        // A copy of a workspace whose daemon runs failed on the daemon's socket (EINVAL).
+        const socket = createServer();
+        await new Promise<void>((done) => socket.listen(join(source, "nerve.sock"), done));
+        const copy = join(dir, "copy");
+        try {
+          copyWorkspace(source, copy);
+        } finally {
+          socket.close();
+        }
+        expect(readdirSync(copy).sort()).toEqual(["nerve.yaml", "senses"]);
+
+        ws = await createTestWorkspace({ root: copy, inPlace: true, start: START });
+        expect(ws.root).toBe(realpathSync(copy));
+        await ws.advance("20s");
+        await ws.close();
+
+        expect(existsSync(join(copy, "data", "logs.db"))).toBe(true);
+        expect(existsSync(join(source, "data"))).toBe(false);
+        const db = openLogDatabase(copy, { readonly: true });
+        try {
+          expect(new StoreReader(db).count({ type: "signal" })).toBe(3);
+        } finally {
+          db.close();
+        }
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
   });
 

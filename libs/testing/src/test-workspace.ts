@@ -197,7 +197,7 @@ export class TestWorkspace {
     return this.app.get(type as never);
   }
 
-  /** Stops the engine (workers included) and removes the temp folder. Idempotent. */
+  /** Stops the engine (workers included) and removes the temp folder (not an `inPlace` root). Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

@@ -1,6 +1,7 @@
 import {
   cpSync,
   existsSync,
+  lstatSync,
   mkdirSync,
   mkdtempSync,
   realpathSync,
@@ -17,19 +18,43 @@ export type WorkspaceSource =
   | {
       /** A workspace folder (holds nerve.yaml): copied, without its data, into a temp folder. */
       root: string;
+      /**
+       * Run the engine in `root` itself rather than in a temp copy, and leave the folder (its
+       * `data/` included) in place on close: for a folder already prepared as a copy, such as
+       * the one `nerve replay --into` makes. Default false.
+       */
+      inPlace?: boolean;
       files?: undefined;
     }
   | {
       /** Files of the workspace, path (relative) → content; nerve.yaml among them. */
       files: Record<string, string>;
       root?: undefined;
+      inPlace?: undefined;
     };
 
-/** What a copy leaves out: the data and caches of the original, and the tests themselves. */
-const NOT_COPIED = new Set(["data", ".nerve", "node_modules", ".git", "tests"]);
+/**
+ * What a copy leaves out: the data, caches and text logs of the original, the files of a daemon
+ * running there (its pid file and socket), and the tests themselves.
+ */
+const NOT_COPIED = new Set([
+  "data",
+  ".nerve",
+  "node_modules",
+  ".git",
+  "tests",
+  "logs",
+  "nerve.pid",
+  "nerve.sock",
+]);
 
 /** A fresh temp folder holding the workspace; `remove` deletes it. */
 export function prepareWorkspace(source: WorkspaceSource): { root: string; remove: () => void } {
+  if (source.root !== undefined && source.inPlace === true) {
+    const root = resolve(source.root);
+    assertWorkspace(root);
+    return { root: realpathSync(root), remove: () => undefined };
+  }
   const root = realpathSync(mkdtempSync(join(tmpdir(), "nerve-test-")));
   const remove = (): void => rmSync(root, { recursive: true, force: true });
   try {
@@ -47,19 +72,36 @@ export function prepareWorkspace(source: WorkspaceSource): { root: string; remov
   }
 }
 
-function copyWorkspace(from: string, to: string): void {
-  if (!existsSync(join(from, "nerve.yaml"))) {
-    throw new InvalidTestWorkspaceError(
-      `createTestWorkspace: ${from} is not a workspace (expected a nerve.yaml in it)`,
-    );
-  }
+/**
+ * Copies the workspace `from` into the folder `to` as the kit runs it: without `data/`,
+ * `.nerve/`, `.git/` and `tests/`, its `node_modules` linked rather than copied.
+ *
+ * @throws InvalidTestWorkspaceError when `from` holds no nerve.yaml.
+ */
+export function copyWorkspace(from: string, to: string): void {
+  assertWorkspace(from);
   cpSync(from, to, {
     recursive: true,
-    filter: (path) => path === from || !NOT_COPIED.has(relative(from, path).split(/[\\/]/)[0]),
+    filter: (path) =>
+      path === from || (!NOT_COPIED.has(relative(from, path).split(/[\\/]/)[0]) && copiable(path)),
   });
   // Packages of the workspace's own come from its node_modules, as in the daemon.
   const modules = join(from, "node_modules");
   if (existsSync(modules)) symlinkSync(modules, join(to, "node_modules"), "dir");
+}
+
+/** Sockets and FIFOs (a daemon's, a tool's) cannot be copied, and are nothing to run. */
+function copiable(path: string): boolean {
+  const stat = lstatSync(path);
+  return !stat.isSocket() && !stat.isFIFO();
+}
+
+function assertWorkspace(root: string): void {
+  if (!existsSync(join(root, "nerve.yaml"))) {
+    throw new InvalidTestWorkspaceError(
+      `createTestWorkspace: ${root} is not a workspace (expected a nerve.yaml in it)`,
+    );
+  }
 }
 
 function writeFiles(files: Record<string, string>, to: string): void {

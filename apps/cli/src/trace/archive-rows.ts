@@ -10,9 +10,9 @@ export function dayOf(ts: number): string {
 const DAY_MS = 86_400_000;
 
 /**
- * Log rows already moved to `data/archive/logs/YYYY-MM-DD.jsonl`, looked up by ref id. A day
- * file is read once, and only when a row the trace needs is older than the last archived day;
- * only rows with a ref id are kept from it.
+ * Log rows already moved to `data/archive/logs/YYYY-MM-DD.jsonl`, looked up by ref id or by
+ * type and time (`nerve trace`, `nerve replay`). A day file is read once, and only when a row
+ * needed is older than the last archived day; only rows with a ref id are kept from it.
  */
 export class ArchiveRows {
   private readonly days = new Map<string, Map<string, LogRow[]>>();
@@ -39,6 +39,21 @@ export class ArchiveRows {
       const day = dayOf(t);
       if (day > this.lastDay) break;
       rows.push(...(this.day(day).get(refId) ?? []));
+    }
+    return rows.sort((a, b) => a.id - b.id);
+  }
+
+  /** Archived rows of `type` with `from <= ts <= to` (epoch ms), in id order. */
+  rowsBetween(type: string, from: number, to: number): LogRow[] {
+    if (this.lastDay === null) return [];
+    const rows: LogRow[] = [];
+    for (let t = Math.floor(from / DAY_MS) * DAY_MS; t <= to; t += DAY_MS) {
+      const day = dayOf(t);
+      if (day > this.lastDay) break;
+      for (const list of this.day(day).values()) {
+        for (const row of list)
+          if (row.type === type && row.ts >= from && row.ts <= to) rows.push(row);
+      }
     }
     return rows.sort((a, b) => a.id - b.id);
   }

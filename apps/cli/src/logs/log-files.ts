@@ -2,8 +2,11 @@ import { closeSync, openSync, readSync, statSync } from "node:fs";
 
 const CHUNK = 64 * 1024;
 
-/** The last `count` lines of a file (fewer if it has fewer; none if it is missing). */
-export function tailLines(file: string, count: number): string[] {
+/**
+ * The last `count` lines of a file (fewer if it has fewer; none if it is missing), of its first
+ * `end` bytes when given (where a follower started, so no line is shown twice or missed).
+ */
+export function tailLines(file: string, count: number, end?: number): string[] {
   let fd: number;
   try {
     fd = openSync(file, "r");
@@ -11,7 +14,7 @@ export function tailLines(file: string, count: number): string[] {
     return [];
   }
   try {
-    const size = statSync(file).size;
+    const size = Math.min(end ?? Infinity, statSync(file).size);
     let position = size;
     let text = "";
     // Read backwards until enough newlines are in hand.

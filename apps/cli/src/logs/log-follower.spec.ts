@@ -2,6 +2,7 @@ import { appendFileSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { tailLines } from "./log-files.js";
 import { LogFollower } from "./log-follower.js";
 
 let dir: string;
@@ -36,6 +37,14 @@ describe(LogFollower.name, () => {
     follower.start();
     appendFileSync(file, "new 1\nnew 2\n");
     expect(await received(2)).toEqual(["new 1", "new 2"]);
+  });
+
+  it("returns where it started, so a tail of what came before shows no appended line twice", async () => {
+    writeFileSync(file, "old 1\nold 2\n");
+    const start = follower.start();
+    appendFileSync(file, "new 1\n");
+    expect(tailLines(file, 5, start)).toEqual(["old 1", "old 2"]);
+    expect(await received(1)).toEqual(["new 1"]);
   });
 
   it("holds a partial line back until its newline arrives", async () => {

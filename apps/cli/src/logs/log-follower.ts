@@ -20,10 +20,14 @@ export class LogFollower {
     private readonly onLine: (line: string) => void,
   ) {}
 
-  /** Starts at the current end of the file (what was there is shown by the caller's tail). */
-  start(): void {
+  /**
+   * Starts at the current end of the file and returns that offset: what is before it is for the
+   * caller's tail, what is appended from then on is followed.
+   */
+  start(): number {
     this.open(true);
     this.timer = setInterval(() => this.poll(), POLL_MS);
+    return this.position;
   }
 
   stop(): void {

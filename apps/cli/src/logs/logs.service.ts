@@ -20,10 +20,16 @@ export class LogsService {
   async show(options: LogsOptions): Promise<void> {
     const root = findWorkspace({ root: options.root });
     const file = join(root, "logs", "nerve.log");
-    for (const line of tailLines(file, options.lines ?? DEFAULT_LOG_LINES)) printLine(line);
-    if (!options.follow) return;
+    const lines = options.lines ?? DEFAULT_LOG_LINES;
+    if (!options.follow) {
+      for (const line of tailLines(file, lines)) printLine(line);
+      return;
+    }
+    // Follow from the end first, then tail up to where following began: a line appended while
+    // the tail is printed is neither lost nor shown twice.
     const follower = new LogFollower(file, (line) => printLine(line));
-    follower.start();
+    const start = follower.start();
+    for (const line of tailLines(file, lines, start)) printLine(line);
     await new Promise<void>((resolve) => {
       const stop = () => {
         follower.stop();

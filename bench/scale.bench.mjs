@@ -78,7 +78,12 @@ function workspace() {
 }
 
 async function startHost(root) {
-  const child = fork(host, ["--root", root], { stdio: ["ignore", "ignore", "inherit", "ipc"] });
+  // NERVE_BENCH_DAEMON_ARGV: node flags for the daemon, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p".
+  const execArgv = process.env.NERVE_BENCH_DAEMON_ARGV?.split(" ").filter(Boolean) ?? [];
+  const child = fork(host, ["--root", root], {
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
+    execArgv,
+  });
   const message = await new Promise((resolve, reject) => {
     child.once("message", resolve);
     child.once("exit", (code) => reject(new Error(`the daemon exited with code ${code}`)));

@@ -12,6 +12,7 @@ import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
+import { DAEMON_NODE_FLAGS } from "@nerve/core";
 import { cpuSeconds, treeCpuByPid, treeCpuDelta } from "./proc.mjs";
 import { makeWorkspace, nerveYaml, writeFiles } from "./workspace.mjs";
 
@@ -71,7 +72,9 @@ export function fleetWorkspace(prefix, { senses: count, groups, intervalMs }) {
 /** Starts the daemon host on `root`: {pid, startTime, stop()}. */
 export async function startHost(root) {
   // NERVE_BENCH_DAEMON_ARGV: node flags for the daemon, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p".
-  const execArgv = process.env.NERVE_BENCH_DAEMON_ARGV?.split(" ").filter(Boolean) ?? [];
+  const extra = process.env.NERVE_BENCH_DAEMON_ARGV?.split(" ").filter(Boolean) ?? [];
+  // As `nerve daemon start` runs the daemon: with its node flags.
+  const execArgv = [...DAEMON_NODE_FLAGS, ...extra];
   const child = fork(host, ["--root", root], {
     stdio: ["ignore", "ignore", "inherit", "ipc"],
     execArgv,

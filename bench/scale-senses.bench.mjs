@@ -1,5 +1,6 @@
 // scale.senses: the scale curve — 100, 1,000 and 10,000 senses (100 senses per group: 1, 10 and
-// 100 worker processes), each on a 1 s interval reflex, every compute trivial (it returns null).
+// 100 worker processes; 10,000 left out with --quick), each on a 1 s interval reflex, every
+// compute trivial (it returns null).
 // For each size a fresh daemon runs the fleet (bench/lib/sense-fleet.mjs) for a short window
 // after a warm-up, then stops; three rows per size:
 //
@@ -25,7 +26,10 @@ import {
   startHost,
 } from "./lib/sense-fleet.mjs";
 
-const SIZES = [100, 1_000, 10_000];
+// --quick (run-one's flag; about a minute for every file) leaves out the 10,000-sense fleet, whose
+// start alone takes minutes.
+const QUICK = process.argv.includes("--quick");
+const SIZES = QUICK ? [100, 1_000] : [100, 1_000, 10_000];
 const PER_GROUP = 100;
 const INTERVAL_MS = 1_000;
 

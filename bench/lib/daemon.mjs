@@ -1,10 +1,10 @@
-// A real daemon for benchmarks: `node apps/daemon/dist/main.js --root DIR` as `nerve daemon
-// start` spawns it (socket, watcher, workers), a bare newline-JSON client on its socket, and a
+// A real daemon for benchmarks: `node <DAEMON_NODE_FLAGS> apps/daemon/dist/main.js --root DIR`
+// as `nerve daemon start` spawns it (socket, watcher, workers), a bare newline-JSON client on its socket, and a
 // stop that waits for the process to exit.
 import { spawn } from "node:child_process";
 import { connect } from "node:net";
 import { fileURLToPath } from "node:url";
-import { socketPathFor } from "@nerve/core";
+import { DAEMON_NODE_FLAGS, socketPathFor } from "@nerve/core";
 
 const MAIN = fileURLToPath(new URL("../../apps/daemon/dist/main.js", import.meta.url));
 
@@ -55,7 +55,8 @@ export async function lineClient(path) {
  * worker. Returns its pid, a client and `stop()`.
  */
 export async function startDaemon(root, { timeoutMs = 120_000 } = {}) {
-  const child = spawn(process.execPath, [MAIN, "--root", root], {
+  // As `nerve daemon start` runs it: with the daemon's node flags.
+  const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, MAIN, "--root", root], {
     stdio: ["ignore", "ignore", "pipe"],
   });
   let stderr = "";

@@ -8,6 +8,7 @@ export * from "./log/log-row.js";
 export * from "./workflow/run.js";
 export * from "./result.js";
 export * from "./version.js";
+export * from "./daemon-node-flags.js";
 export * from "./routing/index.js";
 export * from "./ipc/index.js";
 export type * from "./config/config.types.js";

@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import { closeSync, mkdirSync, openSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import type { HealthResult } from "@nerve/core";
+import { DAEMON_NODE_FLAGS, type HealthResult } from "@nerve/core";
 import { isProcessAlive, readPidFile } from "@nerve/daemon/client";
 import { CliError } from "../common/cli-errors.js";
 import { printError } from "../common/output.js";
@@ -49,7 +49,7 @@ export class DaemonControlService {
     const out = openSync(join(logs, DAEMON_OUT_FILE), "a");
     // require.resolve rather than import.meta.resolve: the CLI also runs as a CommonJS bundle.
     const main = createRequire(import.meta.url).resolve("@nerve/daemon/main");
-    const child = spawn(process.execPath, [main, "--root", root], {
+    const child = spawn(process.execPath, [...DAEMON_NODE_FLAGS, main, "--root", root], {
       detached: true,
       stdio: ["ignore", out, out],
       env: process.env,

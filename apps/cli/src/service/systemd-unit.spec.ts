@@ -22,7 +22,7 @@ describe("systemd unit", () => {
     expect(section(unit, "Service")).toEqual([
       "Type=notify",
       "NotifyAccess=all",
-      `ExecStart=/usr/bin/node ${spec.daemonMain} --root "/home/ada/my ws" --foreground`,
+      `ExecStart=/usr/bin/node --max-semi-space-size=2 ${spec.daemonMain} --root "/home/ada/my ws" --foreground`,
       'WorkingDirectory="/home/ada/my ws"',
       "Environment=NO_COLOR=1",
       "Restart=on-failure",

@@ -1,3 +1,4 @@
+import { DAEMON_NODE_FLAGS } from "@nerve/core";
 import { createHash } from "node:crypto";
 import { homedir } from "node:os";
 import { basename, join } from "node:path";
@@ -55,7 +56,14 @@ function quote(word: string): string {
  * TimeoutStopSec is killed.
  */
 export function unitContent(spec: UnitSpec): string {
-  const exec = [spec.node, spec.daemonMain, "--root", spec.root, "--foreground"].map(quote);
+  const exec = [
+    spec.node,
+    ...DAEMON_NODE_FLAGS,
+    spec.daemonMain,
+    "--root",
+    spec.root,
+    "--foreground",
+  ].map(quote);
   return [
     "# Written by `nerve service install`; `nerve service uninstall` removes it.",
     "[Unit]",

@@ -6,7 +6,7 @@ import {
 } from "@nestjs/common";
 import { NestFactory } from "@nestjs/core";
 import { OnEvent } from "@nestjs/event-emitter";
-import { ExpressAdapter, type NestExpressApplication } from "@nestjs/platform-express";
+import type { NestExpressApplication } from "@nestjs/platform-express";
 import type { AddressInfo } from "node:net";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
@@ -94,6 +94,8 @@ export class DashboardServer implements OnApplicationBootstrap, BeforeApplicatio
 
   private async open(settings: CompiledDashboard): Promise<void> {
     const access = new DashboardAccess(ensureDashboardToken(this.config.root));
+    // Loaded here: a daemon without a `dashboard:` block never loads Express.
+    const { ExpressAdapter } = await import("@nestjs/platform-express");
     const app = await NestFactory.create<NestExpressApplication>(
       DashboardHttpModule.with({ data: this.data, feed: this.feed, access }),
       new ExpressAdapter(),

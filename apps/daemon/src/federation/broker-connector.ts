@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { Injectable } from "@nestjs/common";
-import { connect, credsAuthenticator, type NatsConnection } from "@nats-io/transport-node";
+import type { NatsConnection } from "@nats-io/transport-node";
 import type { CompiledFederation } from "@nerve/core";
 
 /**
@@ -11,7 +11,9 @@ import type { CompiledFederation } from "@nerve/core";
  */
 @Injectable()
 export class BrokerConnector {
-  connect(root: string, federation: CompiledFederation): Promise<NatsConnection> {
+  async connect(root: string, federation: CompiledFederation): Promise<NatsConnection> {
+    // Loaded here: a daemon without a federation never loads the NATS client.
+    const { connect, credsAuthenticator } = await import("@nats-io/transport-node");
     const file = federation.credentialsFile;
     return connect({
       servers: federation.servers,

@@ -1,18 +1,11 @@
-import {
-  AckPolicy,
-  DeliverPolicy,
-  jetstream,
-  jetstreamManager,
-  RetentionPolicy,
-  StorageType,
-  type JetStreamManager,
-} from "@nats-io/jetstream";
+import type * as JetStream from "@nats-io/jetstream";
+import type { JetStreamManager } from "@nats-io/jetstream";
 import type { NatsConnection, Subscription } from "@nats-io/transport-node";
 import type { CompiledFederation, FederationHealth, FederationNodeHealth } from "@nerve/core";
 import type { SignalOutbox } from "@nerve/store";
 import type { RunLaunch } from "../workflow/run-journal.js";
 import type { LaunchResult } from "../workflow/workflow-launcher.js";
-import { RunQueue, type RunQueueOptions } from "./run-queue.js";
+import type { RunQueue, RunQueueOptions } from "./run-queue.js";
 import { SignalConsumer, type ConsumerOptions } from "./signal-consumer.js";
 import { type SignalPublisher } from "./signal-publisher.js";
 import {
@@ -104,6 +97,7 @@ export class FederationLink {
 
   private async run(): Promise<void> {
     const nc = await this.options.connect();
+    const { jetstream, jetstreamManager } = await loadJetStream();
     if (this.closed) {
       await nc.close();
       return;
@@ -135,6 +129,8 @@ export class FederationLink {
     this.startHeartbeats(nc, jsm, durable);
     const { node } = this.options.federation;
     const { onError, now } = this.options;
+    // Loaded here, as the JetStream client it uses (see loadJetStream).
+    const { RunQueue } = await import("./run-queue.js");
     const runQueue = new RunQueue(nc, jsm, { ...this.options.runs, node, onError, now });
     try {
       await runQueue.start();
@@ -156,6 +152,7 @@ export class FederationLink {
   }
 
   private async ensureStream(jsm: JetStreamManager): Promise<void> {
+    const { RetentionPolicy, StorageType } = await loadJetStream();
     try {
       await jsm.streams.info(SIGNAL_STREAM);
     } catch {
@@ -171,6 +168,7 @@ export class FederationLink {
   }
 
   private async ensureConsumer(jsm: JetStreamManager, durable: string): Promise<void> {
+    const { AckPolicy, DeliverPolicy } = await loadJetStream();
     try {
       await jsm.consumers.info(SIGNAL_STREAM, durable);
     } catch {
@@ -209,6 +207,7 @@ export class FederationLink {
    * consumer's pull loop finds its consumer again by itself.
    */
   private async resume(nc: NatsConnection): Promise<void> {
+    const { jetstream, jetstreamManager } = await loadJetStream();
     try {
       const jsm = await jetstreamManager(nc);
       await this.ensureStream(jsm);
@@ -262,4 +261,12 @@ export class FederationLink {
       error instanceof Error ? error : undefined,
     );
   }
+}
+
+/**
+ * The JetStream client, loaded when a federation first connects: a daemon without a
+ * `federation:` block never loads the NATS libraries (memory, start-up).
+ */
+function loadJetStream(): Promise<typeof JetStream> {
+  return import("@nats-io/jetstream");
 }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { BATCH_COMMAND, forEachMessage, MAX_BATCH, MessageBatcher } from "./worker-messages.js";
+import {
+  BATCH_COMMAND,
+  forEachMessage,
+  MAX_BATCH,
+  MessageBatcher,
+  sendingTogether,
+} from "./worker-messages.js";
 
 const tick = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -40,6 +46,25 @@ describe(MessageBatcher.name, () => {
     await tick();
     expect(written).toHaveLength(2);
     expect(written[1]).toEqual({ cmd: "result", n: MAX_BATCH });
+  });
+
+  it("holds full batches inside sendingTogether: one batch at the end of the task", async () => {
+    const written: { cmd: string; value?: unknown[] }[] = [];
+    const batcher = new MessageBatcher<{ cmd: string; n: number }>((m) => written.push(m));
+    const count = MAX_BATCH * 3 + 2;
+    sendingTogether(() => {
+      for (let n = 0; n < count; n++) batcher.push({ cmd: "compute", n });
+    });
+    expect(written).toHaveLength(0);
+    await tick();
+    expect(written).toHaveLength(1);
+    expect(written[0].cmd).toBe(BATCH_COMMAND);
+    expect((written[0].value as { n: number }[]).map((m) => m.n)).toEqual(
+      Array.from({ length: count }, (_, n) => n),
+    );
+    // Outside, the rule holds again.
+    for (let n = 0; n < MAX_BATCH; n++) batcher.push({ cmd: "result", n });
+    expect(written).toHaveLength(2);
   });
 
   it("sends the first task's messages at once, and what later tasks of the iteration send together", async () => {

@@ -61,6 +61,24 @@ export function forEachMessage(message: unknown, handle: (message: unknown) => v
  */
 export const MAX_BATCH = 16;
 
+/** Depth of {@link sendingTogether} calls in progress: while above 0, full batches wait. */
+let togetherDepth = 0;
+
+/**
+ * Runs `work` with the {@link MAX_BATCH} rule suspended: whatever it sends to a worker leaves at
+ * the end of the task as ONE batch per worker, however many messages that is. For a burst the
+ * daemon makes in one go — the senses of a tick — where a write in the middle would wake a worker
+ * that then takes the CPU from the rest of the burst (two cores, twenty workers).
+ */
+export function sendingTogether(work: () => void): void {
+  togetherDepth += 1;
+  try {
+    work();
+  } finally {
+    togetherDepth -= 1;
+  }
+}
+
 /**
  * Collects messages and hands them to `write` as one: a single message as it is, several as a
  * batch, in order, at most {@link MAX_BATCH} (a full batch leaves at once).
@@ -84,7 +102,7 @@ export class MessageBatcher<TMessage> {
   /** Queues `message` for the end of this task, or of this loop iteration (see the class). */
   push(message: TMessage): void {
     this.queue.push(message);
-    if (this.queue.length >= MAX_BATCH) {
+    if (this.queue.length >= MAX_BATCH && togetherDepth === 0) {
       this.flush();
       return;
     }

@@ -11,6 +11,16 @@ export interface TimeoutHost {
   clearTimeout(name: string): void;
 }
 
+/** A TimeoutHost that can also arm a timer for an absolute moment (see DeadlineTimers). */
+export interface AbsoluteTimeoutHost extends TimeoutHost {
+  /** Arms `name` to call `callback` at epoch ms `at` (at once when it has passed). */
+  setTimeoutAt(name: string, callback: () => void, at: number): void;
+}
+
+function isAbsolute(host: TimeoutHost): host is AbsoluteTimeoutHost {
+  return typeof (host as Partial<AbsoluteTimeoutHost>).setTimeoutAt === "function";
+}
+
 /**
  * The index of the deadline an interval timer fires for next: the first deadline
  * `first + k·intervalMs` strictly after `now`, and never below `minIndex`. After a late
@@ -34,7 +44,8 @@ export interface IntervalTimerOptions {
   /** Milliseconds between two deadlines, at least 1. */
   intervalMs: number;
   now: () => number;
-  host: TimeoutHost;
+  /** Where the timer is armed: for its deadline itself when the host takes absolute moments. */
+  host: TimeoutHost | AbsoluteTimeoutHost;
   /** Called on each tick with the deadline it was due at. */
   onTick: (deadline: number) => void;
 }
@@ -95,13 +106,12 @@ export class IntervalTimer {
   }
 
   private arm(): void {
-    const delay = Math.max(0, this.nextDeadline - this.options.now());
+    const { host, name } = this.options;
+    const deadline = this.nextDeadline;
+    const delay = Math.max(0, deadline - this.options.now());
     this.chunked = delay > MAX_TIMEOUT_MS;
-    this.options.host.setTimeout(
-      this.options.name,
-      this.onTimeout,
-      Math.min(delay, MAX_TIMEOUT_MS),
-    );
+    if (!this.chunked && isAbsolute(host)) host.setTimeoutAt(name, this.onTimeout, deadline);
+    else host.setTimeout(name, this.onTimeout, Math.min(delay, MAX_TIMEOUT_MS));
   }
 
   private readonly onTimeout = (): void => {

@@ -49,7 +49,8 @@ describe(ReflexScheduler.name, () => {
         "reflex",
         "sense b was removed from nerve.yaml: 1 pending trigger(s) discarded",
       );
-      expect(h.registry.getTimeouts()).toEqual(["reflex:a:every-3600000ms"]);
+      // a's new reflex is due at once (its first tick: now).
+      expect(h.registry.getTimeouts()).toEqual([`reflex:ticks-at:${T0}`]);
       expect(() => h!.scheduler.trigger("b")).toThrow(UnknownSenseError);
       await h.advance(120_000);
       expect(starts(h, "b")).toEqual([0]);

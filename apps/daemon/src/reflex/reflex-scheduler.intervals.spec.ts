@@ -87,7 +87,7 @@ describe(ReflexScheduler.name, () => {
       ]);
     });
 
-    it("keeps one timer per distinct interval of a sense's reflexes", async () => {
+    it("keeps one timer per distinct interval of a sense's reflexes, one per deadline", async () => {
       h = new ReflexHarness(
         "senses:\n  a: {}\nreflexes:\n" +
           "  - { kind: sense, sense: a, interval: 3s }\n" +
@@ -96,9 +96,12 @@ describe(ReflexScheduler.name, () => {
       );
       h.executor.auto.set("*", () => none());
       h.scheduler.start();
+      // Both intervals are first due at the start: one timer for that moment.
+      expect(h.registry.getTimeouts()).toEqual([`reflex:ticks-at:${T0}`]);
+      await h.flush();
       expect(h.registry.getTimeouts().sort()).toEqual([
-        "reflex:a:every-3000ms",
-        "reflex:a:every-5000ms",
+        `reflex:ticks-at:${T0 + 3_000}`,
+        `reflex:ticks-at:${T0 + 5_000}`,
       ]);
       await h.advance(10 * SECOND);
       // At 0 both timers fire (instant computes do not overlap them), then 3, 5, 6, 9, 10 s.
@@ -115,7 +118,10 @@ describe(ReflexScheduler.name, () => {
       h.scheduler.start();
       await h.flush();
       h.scheduler.trigger("a"); // waits for the throttle window: a wake-up timer
-      expect(h.registry.getTimeouts().sort()).toEqual(["reflex:a:every-10000ms", "reflex:a:wake"]);
+      expect(h.registry.getTimeouts().sort()).toEqual([
+        "reflex:a:wake",
+        `reflex:ticks-at:${T0 + 10_000}`,
+      ]);
       h.scheduler.stop();
       h.scheduler.stop();
       expect(h.registry.getTimeouts()).toEqual([]);

@@ -23,6 +23,8 @@ import { LogHold } from "./log-hold.js";
 import type { PendingCompute } from "./pending-trigger.js";
 import { SchedulerStoppedError } from "./errors/scheduler-stopped.error.js";
 import { UnknownSenseError } from "./errors/unknown-sense.error.js";
+import { sendingTogether } from "../process/worker-messages.js";
+import { DeadlineTimers } from "./deadline-timers.js";
 import type { TimeoutHost } from "./interval-timer.js";
 import { planReflexes, type ReflexPlan } from "./reflex-plan.js";
 import { RegistryTimeoutHost } from "./registry-timeout-host.js";
@@ -57,7 +59,8 @@ const LOG_TAG = "reflex";
  * (a full disk), no compute starts: its outcome could not be recorded (see {@link LogHold}).
  *
  * Timers go through SchedulerRegistry and time through the injected Clock, so fake timers drive
- * it in tests.
+ * it in tests. Interval timers due at the same moment share one timer (DeadlineTimers): the
+ * senses of a grid tick in one task, in the order their timers were armed.
  */
 @Injectable()
 export class ReflexScheduler
@@ -75,6 +78,8 @@ export class ReflexScheduler
   private inflight = 0;
   private idleWaiters: (() => void)[] = [];
   private readonly logHold: LogHold<SenseSlot>;
+  /** The interval timers: one timer of `timers` per distinct deadline, however many senses share it. */
+  private readonly ticks: DeadlineTimers;
 
   constructor(
     @Inject(ConfigService) config: ConfigService,
@@ -86,6 +91,12 @@ export class ReflexScheduler
     @Inject(RegistryTimeoutHost) private readonly timers: TimeoutHost,
     @Inject(LogStore) logStore: LogStore,
   ) {
+    this.ticks = new DeadlineTimers(
+      timers,
+      () => this.clock.now(),
+      "reflex:ticks-at:",
+      sendingTogether,
+    );
     this.logHold = new LogHold<SenseSlot>({
       log: logStore,
       timers,
@@ -132,7 +143,8 @@ export class ReflexScheduler
     this.startedAt = this.clock.now();
     this.unsubscribe = this.bus.subscribe("*", this.onSignal);
     for (const slot of this.slots.values()) {
-      this.syncIntervals(slot);
+      // One moment for all: senses that start together share their grid (and its timers).
+      this.syncIntervals(slot, this.startedAt);
       this.pump(slot);
     }
   }
@@ -221,6 +233,7 @@ export class ReflexScheduler
   }
 
   private apply(plan: ReflexPlan): void {
+    const now = this.clock.now();
     for (const [name, slot] of this.slots) if (!plan.senses.has(name)) this.remove(slot);
     for (const [name, { sense, intervals }] of plan.senses) {
       let slot = this.slots.get(name);
@@ -235,7 +248,7 @@ export class ReflexScheduler
       slot.sense = sense;
       slot.intervalsWanted = intervals;
       if (this.state === "running") {
-        this.syncIntervals(slot);
+        this.syncIntervals(slot, now);
         this.pump(slot);
       }
     }
@@ -256,11 +269,13 @@ export class ReflexScheduler
     if (!slot.running) this.slots.delete(slot.name);
   }
 
-  private syncIntervals(slot: SenseSlot): void {
+  /** `now`: the moment of this sync, read once for all the slots synced together. */
+  private syncIntervals(slot: SenseSlot, now: number): void {
     syncIntervals(slot, {
       startedAt: this.startedAt,
+      at: now,
       now: () => this.clock.now(),
-      host: this.timers,
+      host: this.ticks,
       onTick: (deadline) => this.request(slot, "interval", deadline),
     });
   }

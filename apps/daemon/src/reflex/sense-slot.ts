@@ -104,6 +104,8 @@ export function newSlot(sense: CompiledSense, intervalsWanted: number[]): SenseS
 export interface IntervalSyncContext {
   /** Daemon start (epoch ms): grace periods count from it. */
   startedAt: number;
+  /** The moment of this sync (a reflex due before it ticks at it). */
+  at: number;
   now: () => number;
   host: TimeoutHost;
   /** Called on each tick with the deadline it was due at. */
@@ -118,7 +120,7 @@ export interface IntervalSyncContext {
  * reload), then on that grid.
  */
 export function syncIntervals(slot: SenseSlot, ctx: IntervalSyncContext): void {
-  const now = ctx.now();
+  const now = ctx.at;
   const anchor = ctx.startedAt + slot.sense.gracePeriodMs;
   for (const [ms, scheduled] of slot.intervals) {
     const sameStart = scheduled.anchor === anchor || (scheduled.anchor <= now && anchor <= now);

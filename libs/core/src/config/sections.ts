@@ -1,5 +1,5 @@
 import { plainToInstance } from "class-transformer";
-import { validateSync } from "class-validator";
+import { validateSync } from "./dto/class-validator.js";
 import { isMap, type Node as YamlNode } from "yaml";
 
 import {

@@ -1,4 +1,4 @@
-import { ArrayNotEmpty, IsArray, IsDefined, IsOptional, IsString } from "class-validator";
+import { ArrayNotEmpty, IsArray, IsDefined, IsOptional, IsString } from "./class-validator.js";
 
 import { expected, IsName, required } from "./validators.js";
 

@@ -5,7 +5,7 @@ import {
   IsOptional,
   IsString,
   type ValidationArguments,
-} from "class-validator";
+} from "./class-validator.js";
 
 import { expected, IsDuration, required } from "./validators.js";
 

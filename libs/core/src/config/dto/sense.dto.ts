@@ -1,4 +1,4 @@
-import { IsOptional } from "class-validator";
+import { IsOptional } from "./class-validator.js";
 
 import { IsDuration, IsName } from "./validators.js";
 

@@ -1,4 +1,4 @@
-import { IsArray, IsInt, IsOptional, Max, Min } from "class-validator";
+import { IsArray, IsInt, IsOptional, Max, Min } from "./class-validator.js";
 
 import { MAX_ROUNDS_RANGE } from "../defaults.js";
 import { expected } from "./validators.js";

@@ -4,7 +4,7 @@ import {
   type ValidationArguments,
   type ValidationOptions,
   type ValidatorConstraintInterface,
-} from "class-validator";
+} from "./class-validator.js";
 
 import { describeValue } from "../describe-value.js";
 import { durationErrorFor, parseDuration } from "../duration.js";

@@ -1,4 +1,4 @@
-import { IsIn, IsInt, IsOptional, Min } from "class-validator";
+import { IsIn, IsInt, IsOptional, Min } from "./class-validator.js";
 
 import { expected } from "./validators.js";
 

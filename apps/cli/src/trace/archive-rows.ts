@@ -33,29 +33,31 @@ export class ArchiveRows {
 
   /** Archived rows about `refId` from the days `from`..`to` (epoch ms), in id order. */
   rowsAbout(refId: string, from: number, to: number): LogRow[] {
-    if (this.lastDay === null) return [];
     const rows: LogRow[] = [];
-    for (let t = Math.floor(from / DAY_MS) * DAY_MS; t <= to; t += DAY_MS) {
-      const day = dayOf(t);
-      if (day > this.lastDay) break;
-      rows.push(...(this.day(day).get(refId) ?? []));
-    }
+    for (const byRef of this.daysBetween(from, to)) rows.push(...(byRef.get(refId) ?? []));
     return rows.sort((a, b) => a.id - b.id);
   }
 
   /** Archived rows of `type` with `from <= ts <= to` (epoch ms), in id order. */
   rowsBetween(type: string, from: number, to: number): LogRow[] {
-    if (this.lastDay === null) return [];
     const rows: LogRow[] = [];
-    for (let t = Math.floor(from / DAY_MS) * DAY_MS; t <= to; t += DAY_MS) {
-      const day = dayOf(t);
-      if (day > this.lastDay) break;
-      for (const list of this.day(day).values()) {
+    for (const byRef of this.daysBetween(from, to)) {
+      for (const list of byRef.values()) {
         for (const row of list)
           if (row.type === type && row.ts >= from && row.ts <= to) rows.push(row);
       }
     }
     return rows.sort((a, b) => a.id - b.id);
+  }
+
+  /** The archived days of `from`..`to` (epoch ms), each as its rows by ref id, oldest first. */
+  private *daysBetween(from: number, to: number): Generator<Map<string, LogRow[]>> {
+    if (this.lastDay === null) return;
+    for (let t = Math.floor(from / DAY_MS) * DAY_MS; t <= to; t += DAY_MS) {
+      const day = dayOf(t);
+      if (day > this.lastDay) return;
+      yield this.day(day);
+    }
   }
 
   private day(day: string): Map<string, LogRow[]> {

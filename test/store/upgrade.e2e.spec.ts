@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, readFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
@@ -15,6 +15,17 @@ import { waitFor } from "../support/workspace.js";
 // fixture per release whose store schema changes.
 
 const FIXTURE = fileURLToPath(new URL("../fixtures/workspace-0.1.0", import.meta.url));
+const LOADED_MODULES_HOOK = fileURLToPath(
+  new URL("../support/loaded-modules.mjs", import.meta.url),
+);
+
+/** The TypeORM migrations of data/logs.db, as TypeORM records them. */
+const MIGRATIONS = [
+  "LogSchemaInitial1730000000001",
+  "LogSchemaSignalTypeIndex1730000000002",
+  "LogSchemaHashChain1730000000003",
+  "LogSchemaLineage1730000000004",
+];
 
 let root: string;
 let cleanup: () => void;
@@ -32,6 +43,44 @@ async function json(args: string[]): Promise<unknown> {
   expect(run.code, run.stderr).toBe(0);
   return JSON.parse(run.stdout) as unknown;
 }
+
+/** The migrations TypeORM recorded in the workspace's log database, by id. */
+function recordedMigrations(): string[] {
+  const db = new Database(join(root, "data", "logs.db"), { readonly: true });
+  try {
+    return db.prepare("SELECT name FROM typeorm_migrations ORDER BY id").pluck().all() as string[];
+  } finally {
+    db.close();
+  }
+}
+
+/** Starts and stops the daemon; returns the files of the CommonJS modules it had loaded. */
+async function daemonModules(): Promise<string[]> {
+  const { dir, cleanup: remove } = tempDir("nerve-modules-");
+  try {
+    const env = { NODE_OPTIONS: `--import ${LOADED_MODULES_HOOK}`, NERVE_LOADED_MODULES_DIR: dir };
+    const start = await nerve(["daemon", "start", "--json", "--root", root], { env });
+    expect(start.code, start.stderr).toBe(0);
+    expect((await stopDaemon(root)).code).toBe(0);
+    const daemon = (): { modules: string[] } | undefined =>
+      readdirSync(dir)
+        .map(
+          (name) =>
+            JSON.parse(readFileSync(join(dir, name), "utf8")) as {
+              script: string;
+              modules: string[];
+            },
+        )
+        .find((record) => /daemon[\\/]dist[\\/]main\.js$/.test(record.script));
+    await waitFor(() => daemon() !== undefined, "the daemon's list of loaded modules");
+    return daemon()!.modules;
+  } finally {
+    remove();
+  }
+}
+
+const typeormFiles = (modules: string[]): string[] =>
+  modules.filter((file) => /node_modules[\\/]typeorm[\\/]/.test(file));
 
 function schemaVersion(): string {
   const db = new Database(join(root, "data", "logs.db"), { readonly: true });
@@ -77,6 +126,8 @@ describe("upgrades", () => {
     // The fixture's own rows may have gone to the archive by now (retention): look for ours.
     expect(logRows(root, { type: "daemon.start" }).some((row) => row.ts >= startedAt)).toBe(true);
     expect(schemaVersion()).toBe(String(LOG_SCHEMA_VERSION));
+    // Its three migrations stay as they were, the fourth is added.
+    expect(recordedMigrations()).toEqual(MIGRATIONS);
   });
 
   it("migrates an older store schema forward at start and logs it", async () => {
@@ -100,6 +151,25 @@ describe("upgrades", () => {
     await stopDaemon(root);
     expect(schemaVersion()).toBe(String(LOG_SCHEMA_VERSION));
     expect(logRows(root)[0]).toMatchObject({ id: 1, type: "daemon.start" });
+    expect(recordedMigrations()).toEqual(MIGRATIONS);
+  });
+
+  it("migrates a new workspace through TypeORM, and loads no TypeORM at the next start", async () => {
+    cpSync(join(FIXTURE, "nerve.yaml"), join(root, "nerve.yaml"));
+    cpSync(join(FIXTURE, "senses"), join(root, "senses"), { recursive: true });
+    cpSync(join(FIXTURE, "workflows"), join(root, "workflows"), { recursive: true });
+    expect(existsSync(join(root, "data", "logs.db"))).toBe(false);
+
+    const first = await daemonModules();
+    expect(typeormFiles(first).length).toBeGreaterThan(0);
+    expect(recordedMigrations()).toEqual(MIGRATIONS);
+    expect(schemaVersion()).toBe(String(LOG_SCHEMA_VERSION));
+
+    const second = await daemonModules();
+    // The list has the CommonJS packages the daemon uses; TypeORM is not among them.
+    expect(second.some((file) => /node_modules[\\/]better-sqlite3[\\/]/.test(file))).toBe(true);
+    expect(typeormFiles(second)).toEqual([]);
+    expect(recordedMigrations()).toEqual(MIGRATIONS);
   });
 
   it("refuses a store a newer Nerve wrote, says how to fix it, and leaves it untouched", async () => {

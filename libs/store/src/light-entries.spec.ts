@@ -7,8 +7,11 @@ const SRC = dirname(fileURLToPath(import.meta.url));
 const SPECIFIER =
   /(?:^|[\s;])(?:import|export)\s[^"']*?from\s*["']([^"']+)["']|import\s*\(\s*["']([^"']+)["']\s*\)|^import\s*["']([^"']+)["']/gm;
 
-/** Every package a module and the modules it imports (relatively) import, type-only imports excluded. */
-function externalImports(entry: string): Set<string> {
+/**
+ * Every package a module and the modules it imports (relatively) import, type-only imports
+ * excluded; with `statically`, `import()` expressions too (what loading the module loads).
+ */
+function externalImports(entry: string, { statically = false } = {}): Set<string> {
   const seen = new Set<string>();
   const external = new Set<string>();
   const visit = (file: string): void => {
@@ -20,6 +23,7 @@ function externalImports(entry: string): Set<string> {
       const specifier = match[1] ?? match[2] ?? match[3];
       // `import type` / `export type` vanish at compile time.
       if (/^\s*;?\s*(?:import|export)\s+type\s/.test(statement)) continue;
+      if (statically && match[2] !== undefined) continue;
       if (specifier.startsWith("."))
         visit(resolve(dirname(file), specifier.replace(/\.js$/, ".ts")));
       else external.add(specifier);
@@ -45,5 +49,15 @@ describe("light entry points", () => {
     const imports = externalImports("index.ts");
     expect(imports).toContain("typeorm");
     expect(imports).toContain("@nestjs/common");
+  });
+
+  it("leaves TypeORM out of what loading the main entry loads: StoreModule imports it when a migration is due", () => {
+    const imports = externalImports("index.ts", { statically: true });
+    expect(imports).toContain("@nestjs/common");
+    expect(imports).not.toContain("typeorm");
+  });
+
+  it("has TypeORM behind the typeorm entry", () => {
+    expect(externalImports("typeorm.ts", { statically: true })).toContain("typeorm");
   });
 });

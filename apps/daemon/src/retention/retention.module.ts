@@ -5,7 +5,7 @@ import { RetentionService } from "./retention.service.js";
 /**
  * Retention that runs itself: the `store:` policy of nerve.yaml applied at start, hourly, when
  * the policy changes and when the disk runs low. Expects the kernel (ConfigService, DaemonLog,
- * Clock), the store (LogStore, StoreDataSource), SchedulerRegistry and EventEmitter2, all global.
+ * Clock), the store (LogStore, LogConnection), SchedulerRegistry and EventEmitter2, all global.
  */
 @Module({
   providers: [DiskSpace, RetentionService],

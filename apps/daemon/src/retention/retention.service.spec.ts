@@ -1,6 +1,6 @@
 import { EventEmitter2 } from "@nestjs/event-emitter";
 import { SchedulerRegistry } from "@nestjs/schedule";
-import { LogStore, type StoreDataSource } from "@nerve/store";
+import { LogConnection, LogStore } from "@nerve/store";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Clock } from "../kernel/clock.js";
 import { ConfigService } from "../kernel/config.service.js";
@@ -43,7 +43,7 @@ describe(RetentionService.name, () => {
     logStore = LogStore.open(root);
     disk = new FakeDisk();
     registry = new SchedulerRegistry();
-    const dataSource = { connection: logStore.db } as unknown as StoreDataSource;
+    const connection = new LogConnection(logStore.db);
     service = new RetentionService(
       config,
       logStore,
@@ -51,7 +51,7 @@ describe(RetentionService.name, () => {
       new Clock(),
       disk,
       registry,
-      dataSource,
+      connection,
     );
   });
   afterEach(async () => {

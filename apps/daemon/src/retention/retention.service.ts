@@ -8,8 +8,8 @@ import { OnEvent } from "@nestjs/event-emitter";
 import { SchedulerRegistry } from "@nestjs/schedule";
 import { formatSize, type CompiledStore } from "@nerve/core";
 import {
+  LogConnection,
   LogStore,
-  StoreDataSource,
   StoreRetention,
   storePaths,
   type RetentionResult,
@@ -56,9 +56,9 @@ export class RetentionService implements OnApplicationBootstrap, OnApplicationSh
     private readonly clock: Clock,
     private readonly disk: DiskSpace,
     @Inject(SchedulerRegistry) private readonly registry: SchedulerRegistry,
-    @Inject(StoreDataSource) dataSource: StoreDataSource,
+    @Inject(LogConnection) connection: LogConnection,
   ) {
-    this.retention = new StoreRetention(dataSource.connection, config.root);
+    this.retention = new StoreRetention(connection.db, config.root);
   }
 
   onApplicationBootstrap(): void {

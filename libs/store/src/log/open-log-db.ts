@@ -101,10 +101,18 @@ export function configureLogConnection(db: SqliteDatabase): void {
  * there is no file yet (a new workspace), 0 for a database with no schema.
  */
 export function peekLogSchemaVersion(file: string): number | null {
+  return peekLogDatabase(file, readLogSchemaVersion);
+}
+
+/**
+ * What `read` finds in the log database file as it is on disk, read on a read-only connection
+ * closed afterwards; null when there is no file yet. Nothing is created or changed.
+ */
+export function peekLogDatabase<T>(file: string, read: (db: SqliteDatabase) => T): T | null {
   if (!existsSync(file)) return null;
   const db = new Database(file, { readonly: true, fileMustExist: true, timeout: BUSY_TIMEOUT_MS });
   try {
-    return readLogSchemaVersion(db);
+    return read(db);
   } finally {
     db.close();
   }

@@ -7,26 +7,15 @@ import {
   Module,
   type OnApplicationShutdown,
 } from "@nestjs/common";
-import { NERVE_VERSION } from "@nerve/core";
 import { LogArchive } from "../archive/log-archive.js";
 import { BlobStore } from "../blobs/blob-store.js";
-import { LogDatabaseOpenError, LogSchemaError } from "../errors/log.error.js";
-import { StoreError } from "../errors/store.error.js";
-import { storePaths } from "../paths.js";
 import { LogStore, type LogStoreOptions } from "../log/log-store.js";
-import {
-  enableIncrementalVacuum,
-  newerSchemaError,
-  peekLogSchemaVersion,
-  readLogSchemaVersion,
-} from "../log/open-log-db.js";
-import { LOG_SCHEMA_VERSION } from "../log/schema.js";
 import { WalCheckpointer } from "../log/wal-checkpointer.js";
 import { MetaStore } from "../meta/meta-store.js";
 import { StoreReader } from "../reader/store-reader.js";
 import { RunStore } from "../runs/run-store.js";
 import { SenseQuery } from "../sense-db/sense-query.js";
-import { StoreDataSource, createStoreDataSource } from "../typeorm/store-data-source.js";
+import { LogConnection, openLogConnection } from "./log-connection.js";
 
 export interface StoreModuleOptions {
   /** The workspace root; the store lives in its `data/` folder. */
@@ -49,11 +38,12 @@ const BACKSTOP_CHECKPOINT_PAGES = 4_000;
 export const STORE_OPTIONS = Symbol("STORE_OPTIONS");
 
 /**
- * The store for a Nest application (global): the TypeORM DataSource on `data/logs.db`
- * (migrated at start) and, on its connection, LogStore, RunStore, MetaStore, StoreReader and
- * LogArchive; plus BlobStore and SenseQuery. At shutdown the log is flushed (before
- * application shutdown, so rows appended by other modules' destroy hooks are written), then
- * closed with the DataSource (application shutdown, the last phase).
+ * The store for a Nest application (global): the LogConnection on `data/logs.db` (raw
+ * better-sqlite3, migrated at start; TypeORM is loaded only when a migration is due, see
+ * openLogConnection) and, on it, LogStore, RunStore, MetaStore, StoreReader and LogArchive; plus
+ * BlobStore and SenseQuery. At shutdown the log is flushed (before application shutdown, so rows
+ * appended by other modules' destroy hooks are written), then its connection is closed
+ * (application shutdown, the last phase).
  */
 @Global()
 @Module({})
@@ -62,7 +52,7 @@ export class StoreModule implements BeforeApplicationShutdown, OnApplicationShut
 
   constructor(
     @Inject(LogStore) private readonly logStore: LogStore,
-    @Inject(StoreDataSource) private readonly dataSource: StoreDataSource,
+    @Inject(LogConnection) private readonly connection: LogConnection,
     @Inject(WalCheckpointer) private readonly checkpointer: WalCheckpointer,
   ) {}
 
@@ -76,93 +66,55 @@ export class StoreModule implements BeforeApplicationShutdown, OnApplicationShut
       providers: [
         { provide: STORE_OPTIONS, useValue: options },
         {
-          provide: StoreDataSource,
-          useFactory: async (): Promise<StoreDataSource> => {
-            // Read before migrating: a database a newer Nerve wrote is refused untouched, and
-            // an older one's migration is logged (from → to).
-            const file = storePaths(root).logDb;
-            let before: number | null;
-            try {
-              before = peekLogSchemaVersion(file);
-            } catch (error) {
-              throw new LogDatabaseOpenError(file, error);
-            }
-            if (before !== null && before > LOG_SCHEMA_VERSION)
-              throw newerSchemaError(file, before);
-            const created = createStoreDataSource(root);
-            let dataSource: StoreDataSource;
-            try {
-              dataSource = await created.initialize();
-            } catch (error) {
-              throw error instanceof StoreError
-                ? error
-                : new LogDatabaseOpenError(storePaths(root).logDb, error);
-            }
-            const version = readLogSchemaVersion(dataSource.connection);
-            if (version !== LOG_SCHEMA_VERSION) {
-              await dataSource.destroy();
-              throw new LogSchemaError(
-                `${dataSource.connection.name} has schema version ${version}, expected ` +
-                  `${LOG_SCHEMA_VERSION}; a newer Nerve wrote it`,
-              );
-            }
-            if (before !== null && before < LOG_SCHEMA_VERSION) {
-              logger.log(
-                `migrated ${file} from schema version ${before} to ${version} (Nerve ${NERVE_VERSION})`,
-              );
-            }
-            // Before anything else uses the connection, so the one VACUUM it may take stalls nobody.
-            enableIncrementalVacuum(dataSource.connection);
-            return dataSource;
-          },
+          provide: LogConnection,
+          useFactory: (): Promise<LogConnection> =>
+            openLogConnection(root, (message) => logger.log(message)),
         },
         {
           provide: StoreReader,
-          useFactory: (ds: StoreDataSource) => new StoreReader(ds.connection),
-          inject: [StoreDataSource],
+          useFactory: (log: LogConnection) => new StoreReader(log.db),
+          inject: [LogConnection],
         },
         {
           provide: WalCheckpointer,
-          useFactory: (ds: StoreDataSource) => {
+          useFactory: (log: LogConnection) => {
             if (options.checkpointThread !== true) return WalCheckpointer.none();
-            ds.connection.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
-            return WalCheckpointer.start(ds.connection.name, {
+            log.db.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
+            return WalCheckpointer.start(log.db.name, {
               onError: (error) => logger.error(error.message),
             });
           },
-          inject: [StoreDataSource],
+          inject: [LogConnection],
         },
         {
           provide: LogStore,
-          useFactory: (ds: StoreDataSource, checkpointer: WalCheckpointer) => {
+          useFactory: (log: LogConnection, checkpointer: WalCheckpointer) => {
             const onCommit = checkpointer.threaded ? () => checkpointer.notify() : undefined;
-            return new LogStore(ds.connection, { onCommit, ...options.log, onError });
+            return new LogStore(log.db, { onCommit, ...options.log, onError });
           },
-          inject: [StoreDataSource, WalCheckpointer],
+          inject: [LogConnection, WalCheckpointer],
         },
         {
           provide: RunStore,
-          useFactory: (ds: StoreDataSource, reader: StoreReader) =>
-            new RunStore(ds.connection, reader),
-          inject: [StoreDataSource, StoreReader],
+          useFactory: (log: LogConnection, reader: StoreReader) => new RunStore(log.db, reader),
+          inject: [LogConnection, StoreReader],
         },
         {
           provide: MetaStore,
-          useFactory: (ds: StoreDataSource, reader: StoreReader) =>
-            new MetaStore(ds.connection, reader),
-          inject: [StoreDataSource, StoreReader],
+          useFactory: (log: LogConnection, reader: StoreReader) => new MetaStore(log.db, reader),
+          inject: [LogConnection, StoreReader],
         },
         {
           provide: LogArchive,
-          useFactory: (ds: StoreDataSource) => new LogArchive(ds.connection, root),
-          inject: [StoreDataSource],
+          useFactory: (log: LogConnection) => new LogArchive(log.db, root),
+          inject: [LogConnection],
         },
         { provide: BlobStore, useFactory: () => new BlobStore(root) },
         { provide: SenseQuery, useFactory: () => new SenseQuery() },
       ],
       exports: [
         STORE_OPTIONS,
-        StoreDataSource,
+        LogConnection,
         StoreReader,
         LogStore,
         WalCheckpointer,
@@ -191,7 +143,7 @@ export class StoreModule implements BeforeApplicationShutdown, OnApplicationShut
       // The thread's connection closes first: the daemon's, the last one, then checkpoints the
       // whole WAL and removes it.
       await this.checkpointer.stop();
-      if (this.dataSource.isInitialized) await this.dataSource.destroy();
+      if (this.connection.db.open) this.connection.db.close();
     }
   }
 }

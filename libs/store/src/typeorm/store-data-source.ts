@@ -7,10 +7,9 @@ import { LineageCause, LineageCompute } from "./entities/lineage.entity.js";
 import { LogEntry } from "./entities/log-entry.entity.js";
 import { Meta } from "./entities/meta.entity.js";
 import { WorkflowRun } from "./entities/workflow-run.entity.js";
-import { LOG_MIGRATIONS } from "./migrations/index.js";
+import { LOG_MIGRATIONS, TYPEORM_MIGRATIONS_TABLE } from "./migrations/index.js";
 
-/** The table where TypeORM records which of LOG_MIGRATIONS ran. */
-export const TYPEORM_MIGRATIONS_TABLE = "typeorm_migrations";
+export { TYPEORM_MIGRATIONS_TABLE };
 
 /**
  * The TypeORM DataSource on `data/logs.db` (better-sqlite3 driver, one connection). Its own

@@ -54,33 +54,37 @@ function recordedMigrations(): string[] {
   }
 }
 
-/** Starts and stops the daemon; returns the files of the CommonJS modules it had loaded. */
-async function daemonModules(): Promise<string[]> {
+interface Loaded {
+  script: string;
+  modules: string[];
+}
+
+/**
+ * Starts and stops the daemon; returns what each of its processes (and the CLI's) had loaded:
+ * the daemon's own, and that of the process running the TypeORM migrations, if one ran.
+ */
+async function startAndStop(): Promise<{ daemon: Loaded; migrations: Loaded | undefined }> {
   const { dir, cleanup: remove } = tempDir("nerve-modules-");
   try {
     const env = { NODE_OPTIONS: `--import ${LOADED_MODULES_HOOK}`, NERVE_LOADED_MODULES_DIR: dir };
     const start = await nerve(["daemon", "start", "--json", "--root", root], { env });
     expect(start.code, start.stderr).toBe(0);
     expect((await stopDaemon(root)).code).toBe(0);
-    const daemon = (): { modules: string[] } | undefined =>
+    const find = (script: RegExp): Loaded | undefined =>
       readdirSync(dir)
-        .map(
-          (name) =>
-            JSON.parse(readFileSync(join(dir, name), "utf8")) as {
-              script: string;
-              modules: string[];
-            },
-        )
-        .find((record) => /daemon[\\/]dist[\\/]main\.js$/.test(record.script));
-    await waitFor(() => daemon() !== undefined, "the daemon's list of loaded modules");
-    return daemon()!.modules;
+        .map((name) => JSON.parse(readFileSync(join(dir, name), "utf8")) as Loaded)
+        .find((record) => script.test(record.script));
+    await waitFor(() => find(DAEMON_SCRIPT) !== undefined, "the daemon's list of loaded modules");
+    return { daemon: find(DAEMON_SCRIPT)!, migrations: find(MIGRATION_SCRIPT) };
   } finally {
     remove();
   }
 }
 
-const typeormFiles = (modules: string[]): string[] =>
-  modules.filter((file) => /node_modules[\\/]typeorm[\\/]/.test(file));
+const DAEMON_SCRIPT = /daemon[\\/]dist[\\/]main\.js$/;
+const MIGRATION_SCRIPT = /store[\\/]dist[\\/]typeorm[\\/]migrate-process\.js$/;
+const typeormFiles = (loaded: Loaded | undefined): string[] =>
+  (loaded?.modules ?? []).filter((file) => /node_modules[\\/]typeorm[\\/]/.test(file));
 
 function schemaVersion(): string {
   const db = new Database(join(root, "data", "logs.db"), { readonly: true });
@@ -154,21 +158,25 @@ describe("upgrades", () => {
     expect(recordedMigrations()).toEqual(MIGRATIONS);
   });
 
-  it("migrates a new workspace through TypeORM, and loads no TypeORM at the next start", async () => {
+  it("migrates a new workspace through TypeORM in a process of its own, and at the next start runs none", async () => {
     cpSync(join(FIXTURE, "nerve.yaml"), join(root, "nerve.yaml"));
     cpSync(join(FIXTURE, "senses"), join(root, "senses"), { recursive: true });
     cpSync(join(FIXTURE, "workflows"), join(root, "workflows"), { recursive: true });
     expect(existsSync(join(root, "data", "logs.db"))).toBe(false);
 
-    const first = await daemonModules();
-    expect(typeormFiles(first).length).toBeGreaterThan(0);
+    const first = await startAndStop();
+    expect(typeormFiles(first.migrations).length).toBeGreaterThan(0);
+    // The lists have the CommonJS packages the daemon uses; TypeORM is not among them.
+    expect(
+      first.daemon.modules.some((file) => /node_modules[\\/]better-sqlite3[\\/]/.test(file)),
+    ).toBe(true);
+    expect(typeormFiles(first.daemon)).toEqual([]);
     expect(recordedMigrations()).toEqual(MIGRATIONS);
     expect(schemaVersion()).toBe(String(LOG_SCHEMA_VERSION));
 
-    const second = await daemonModules();
-    // The list has the CommonJS packages the daemon uses; TypeORM is not among them.
-    expect(second.some((file) => /node_modules[\\/]better-sqlite3[\\/]/.test(file))).toBe(true);
-    expect(typeormFiles(second)).toEqual([]);
+    const second = await startAndStop();
+    expect(second.migrations).toBeUndefined();
+    expect(typeormFiles(second.daemon)).toEqual([]);
     expect(recordedMigrations()).toEqual(MIGRATIONS);
   });
 

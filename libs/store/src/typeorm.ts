@@ -2,7 +2,8 @@
  * `@nerve/store/typeorm`: TypeORM on `data/logs.db`, for a module that wants a DataSource
  * rather than raw SQL — StoreDataSource and createStoreDataSource, the entities, and the
  * migrations the daemon runs (LOG_MIGRATIONS, recorded in TYPEORM_MIGRATIONS_TABLE). Importing
- * it loads TypeORM; the daemon itself loads it only when a migration is due.
+ * it loads TypeORM; the daemon itself never does: it runs the migrations in a process of their
+ * own (typeorm/migrate-process.ts).
  */
 export {
   StoreDataSource,

@@ -39,8 +39,8 @@ export const STORE_OPTIONS = Symbol("STORE_OPTIONS");
 
 /**
  * The store for a Nest application (global): the LogConnection on `data/logs.db` (raw
- * better-sqlite3, migrated at start; TypeORM is loaded only when a migration is due, see
- * openLogConnection) and, on it, LogStore, RunStore, MetaStore, StoreReader and LogArchive; plus
+ * better-sqlite3, migrated at start by TypeORM in a process of its own when a migration is due,
+ * see openLogConnection; TypeORM is never loaded here) and, on it, LogStore, RunStore, MetaStore, StoreReader and LogArchive; plus
  * BlobStore and SenseQuery. At shutdown the log is flushed (before application shutdown, so rows
  * appended by other modules' destroy hooks are written), then its connection is closed
  * (application shutdown, the last phase).

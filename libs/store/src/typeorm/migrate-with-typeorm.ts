@@ -8,8 +8,8 @@ import { createStoreDataSource } from "./store-data-source.js";
 /**
  * Runs the pending LOG_MIGRATIONS on `data/logs.db` of the workspace at `root` through a TypeORM
  * DataSource (created with its folder and file if there is none), which records them in
- * `typeorm_migrations`, then closes that DataSource. The daemon's StoreModule loads this module
- * (and TypeORM with it) only when a migration is due.
+ * `typeorm_migrations`, then closes that DataSource. Run by the migration process the daemon
+ * forks when a migration is due (see migrate-process.ts).
  *
  * @throws LogSchemaError a step failed, or the database ends at another version than this build's.
  * @throws LogDatabaseOpenError the file is not a SQLite database, or is damaged.

@@ -84,6 +84,17 @@ export function recordFailure(stats: SenseStats, message: string): void {
   stats.lastError = message;
 }
 
+/** The live state of a slot, its stats copied. */
+export function slotStatus(slot: SenseSlot): SenseStatus {
+  const stats = slot.stats;
+  return {
+    ...stats,
+    recent: [...stats.recent],
+    running: slot.running,
+    pending: slot.pending.size,
+  };
+}
+
 export function newSlot(sense: CompiledSense, intervalsWanted: number[]): SenseSlot {
   return {
     name: sense.name,

@@ -39,30 +39,27 @@ export function planReflexes(config: CompiledConfig): ReflexPlan {
   return { senses, listeners };
 }
 
+const NO_LISTENERS: readonly string[] = [];
+
 /**
- * Calls `trigger` with each sense whose reflexes hear `signal`, once each. A signal of this
- * daemon is heard by the reflexes that name its sense as `sense`, `*` + `/sense` (any node) or
- * `<node>/sense` (`node`: this daemon's name in the cluster, if any); one of another daemon
- * (`signal.node` set) by those naming it as `<its node>/sense` or `*` + `/sense`.
+ * The senses whose reflexes hear `signal`, each once. A signal of this daemon is heard by the
+ * reflexes that name its sense as `sense`, `*` + `/sense` (any node) or `<node>/sense` (`node`:
+ * this daemon's name in the cluster, if any); one of another daemon (`signal.node` set) by those
+ * naming it as `<its node>/sense` or `*` + `/sense`.
  */
 export function listenersOf(
   listeners: Map<string, string[]>,
   node: string | null,
   signal: Signal,
-  trigger: (sense: string) => void,
-): void {
+): Iterable<string> {
   const { sense } = signal;
   const remote = signal.node !== undefined;
   const own = remote ? undefined : listeners.get(sense);
   const anyNode = listeners.get(`*/${sense}`);
   const byNode =
     remote || node !== null ? listeners.get(`${remote ? signal.node : node}/${sense}`) : undefined;
-  if (anyNode === undefined && byNode === undefined) {
-    for (const name of own ?? []) trigger(name);
-    return;
-  }
-  const targets = new Set([...(own ?? []), ...(anyNode ?? []), ...(byNode ?? [])]);
-  for (const name of targets) trigger(name);
+  if (anyNode === undefined && byNode === undefined) return own ?? NO_LISTENERS;
+  return new Set([...(own ?? []), ...(anyNode ?? []), ...(byNode ?? [])]);
 }
 
 /** What a reload did, for the daemon log: `3 sense(s), added a, removed b`. */

@@ -25,7 +25,7 @@ import type { TimeoutHost } from "./interval-timer.js";
 import { describeReload, listenersOf, planReflexes, type ReflexPlan } from "./reflex-plan.js";
 import { RegistryTimeoutHost } from "./registry-timeout-host.js";
 import {
-  cancelTimers,
+  dropTriggers,
   emptyStats,
   newSlot,
   slotStatus,
@@ -165,11 +165,7 @@ export class ReflexScheduler
     this.unsubscribeRemote = null;
     this.gate.stop();
     let dropped = 0;
-    for (const slot of this.slots.values()) {
-      cancelTimers(slot, this.timers);
-      dropped += slot.pending.size;
-      slot.pending.clear();
-    }
+    for (const slot of this.slots.values()) dropped += dropTriggers(slot, this.timers);
     if (dropped > 0) {
       this.log.info(LOG_TAG, `stopped: ${dropped} pending trigger(s) will not run`);
     }
@@ -248,14 +244,11 @@ export class ReflexScheduler
   private remove(slot: SenseSlot): void {
     if (slot.removed) return;
     slot.removed = true;
-    cancelTimers(slot, this.timers);
-    if (!slot.pending.empty) {
-      this.log.info(
-        LOG_TAG,
-        `sense ${slot.name} was removed from nerve.yaml: ${slot.pending.size} pending trigger(s) discarded`,
-      );
+    const dropped = dropTriggers(slot, this.timers);
+    if (dropped > 0) {
+      const what = `${dropped} pending trigger(s) discarded`;
+      this.log.info(LOG_TAG, `sense ${slot.name} was removed from nerve.yaml: ${what}`);
     }
-    slot.pending.clear();
     if (!slot.running) this.slots.delete(slot.name);
   }
 
@@ -272,7 +265,9 @@ export class ReflexScheduler
 
   /** A signal triggers the reflexes that listen to it (see {@link listenersOf}). */
   private readonly onSignal = (signal: Signal): void => {
-    listenersOf(this.listeners, this.node, signal, (name) => this.requestSignal(name, signal));
+    for (const name of listenersOf(this.listeners, this.node, signal)) {
+      this.requestSignal(name, signal);
+    }
   };
 
   private requestSignal(name: string, signal: Signal): void {

@@ -162,6 +162,14 @@ export function cancelTimers(slot: SenseSlot, host: TimeoutHost): void {
   slot.wakeArmed = false;
 }
 
+/** Stops every timer of the slot and drops its pending triggers; returns how many there were. */
+export function dropTriggers(slot: SenseSlot, host: TimeoutHost): number {
+  cancelTimers(slot, host);
+  const dropped = slot.pending.size;
+  slot.pending.clear();
+  return dropped;
+}
+
 /** The name of the timer that wakes the slot when its throttle window or grace period ends. */
 export function wakeTimerName(slot: SenseSlot): string {
   return `reflex:${slot.name}:wake`;

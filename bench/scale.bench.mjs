@@ -12,7 +12,7 @@
 // here through the same startDaemon() as apps/daemon/dist/main.js, in a forked host that reports
 // the scheduler's start time (bench/lib/daemon-host.mjs). Each compute reads `performance.timeOrigin +
 // performance.now()` first thing and keeps it in memory; each worker writes its batch to a file
-// every 250 ms. Lateness = start − its deadline; the figure is the 99th percentile over every
+// 250 ms after the first stamp of the batch. Lateness = start − its deadline; the figure is the 99th percentile over every
 // compute of the ticks due in the window (1,000 per tick). Baseline: the same fan-out with nothing
 // of Nerve — a bare process arms 1,000 timers per deadline on a 1 s grid, each sends one fork IPC
 // message to one of 20 bare children, which note how late it arrived — run while the daemon

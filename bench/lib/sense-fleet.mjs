@@ -3,7 +3,8 @@
 // of each compute against its deadline, plus the bare fan-out those figures are compared with.
 //
 // Each compute reads `performance.timeOrigin + performance.now()` first thing and keeps it in
-// memory; each worker writes its batch to a file every 250 ms (stamps/<pid>.txt). All senses
+// memory; each worker writes its batch to a file 250 ms after its first stamp since the last write
+// (stamps/<pid>.txt), so a worker with nothing to write arms no timer. All senses
 // share one grid: scheduler start + k × interval (SPEC §5, no grace period); the daemon runs
 // through the same startDaemon() as apps/daemon/dist/main.js, in a forked host that reports the
 // scheduler's start time (bench/lib/daemon-host.mjs).
@@ -22,23 +23,26 @@ export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 export const now = () => performance.timeOrigin + performance.now();
 
 function senseSource(stampDir) {
-  return `type Stamps = { lines: string[] };
+  return `type Stamps = { lines: string[]; flush: () => void };
 const g = globalThis as typeof globalThis & { __benchStamps?: Stamps };
 if (g.__benchStamps === undefined) {
-  const stamps: Stamps = { lines: [] };
-  g.__benchStamps = stamps;
   const { appendFileSync } = await import("node:fs");
   const file = ${JSON.stringify(stampDir)} + "/" + process.pid + ".txt";
-  setInterval(() => {
-    if (stamps.lines.length === 0) return;
-    appendFileSync(file, stamps.lines.join(""));
-    stamps.lines = [];
-  }, 250).unref();
+  const stamps: Stamps = {
+    lines: [],
+    flush: () => {
+      appendFileSync(file, stamps.lines.join(""));
+      stamps.lines = [];
+    },
+  };
+  g.__benchStamps = stamps;
 }
 const stamps = g.__benchStamps;
 
 export function compute(ctx: { name: string }): null {
   stamps.lines.push(\`\${performance.timeOrigin + performance.now()} \${ctx.name}\\n\`);
+  // Written 250 ms after the first stamp since the last write: no timer while nothing computes.
+  if (stamps.lines.length === 1) setTimeout(stamps.flush, 250).unref();
   return null;
 }
 `;

@@ -1,15 +1,23 @@
 // The bootstrap shared by the entry files of worker processes. Workers import it: keep its
 // runtime free of imports.
 import type { SerializedError } from "./serialized-error.js";
-import { forEachMessage, MessageBatcher, type SendToDaemon } from "./worker-messages.js";
+import {
+  forEachMessage,
+  MessageBatcher,
+  sendingTogether,
+  type SendToDaemon,
+} from "./worker-messages.js";
 
 /** How long a fatal report may take to reach the daemon before the worker exits anyway. */
 const FATAL_REPORT_MS = 1_000;
 
 /** The inside of a worker process, as its entry drives it. */
 export interface WorkerRuntime<TParentMessage> {
-  /** Handles one message from the daemon; a rejection is a fatal error. */
-  handle(message: TParentMessage): Promise<void>;
+  /**
+   * Handles one message from the daemon, returning a promise when the work goes on after it
+   * returns; a throw or a rejection is a fatal error.
+   */
+  handle(message: TParentMessage): Promise<void> | undefined;
   /** Lets go of what it holds: the process exits right after. */
   close(reason: string): void;
 }
@@ -83,7 +91,11 @@ export function runWorkerEntry<TParentMessage, TWorkerMessage>(
     });
   };
 
-  process.on("message", (received: unknown) => forEachMessage(received, handle));
+  // What the messages of one batch make the worker send in that task (the answers of the
+  // computes of a tick) leaves as one batch, as the daemon sent them.
+  process.on("message", (received: unknown) =>
+    sendingTogether(() => forEachMessage(received, handle)),
+  );
   function handle(message: unknown): void {
     if (!entry.isParentMessage(message)) {
       fatal(
@@ -91,7 +103,18 @@ export function runWorkerEntry<TParentMessage, TWorkerMessage>(
       );
       return;
     }
-    worker.handle(message).then(
+    let working: Promise<void> | undefined;
+    try {
+      working = worker.handle(message);
+    } catch (error) {
+      fatal(error);
+      return;
+    }
+    if (working === undefined) {
+      if (entry.isShutdown(message)) exit(0);
+      return;
+    }
+    working.then(
       () => {
         if (entry.isShutdown(message)) exit(0);
       },

@@ -35,7 +35,7 @@ const NOTHING: HandledOutcome = { signal: null, failure: null, followUp: null };
 
 /** Which compute an outcome belongs to, for its lineage: its id and what triggered it. */
 export interface ComputeIdentity {
-  id: string;
+  readonly id: string;
   trigger: SenseTrigger;
 }
 

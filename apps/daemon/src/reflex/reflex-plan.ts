@@ -1,4 +1,4 @@
-import type { CompiledConfig, CompiledSense } from "@nerve/core";
+import type { CompiledConfig, CompiledSense, Signal } from "@nerve/core";
 
 /** What the reflexes of nerve.yaml ask of one sense. */
 export interface SensePlan {
@@ -37,4 +37,39 @@ export function planReflexes(config: CompiledConfig): ReflexPlan {
   }
   for (const plan of senses.values()) plan.intervals.sort((a, b) => a - b);
   return { senses, listeners };
+}
+
+const NO_LISTENERS: readonly string[] = [];
+
+/**
+ * The senses whose reflexes hear `signal`, each once. A signal of this daemon is heard by the
+ * reflexes that name its sense as `sense`, `*` + `/sense` (any node) or `<node>/sense` (`node`:
+ * this daemon's name in the cluster, if any); one of another daemon (`signal.node` set) by those
+ * naming it as `<its node>/sense` or `*` + `/sense`.
+ */
+export function listenersOf(
+  listeners: Map<string, string[]>,
+  node: string | null,
+  signal: Signal,
+): Iterable<string> {
+  const { sense } = signal;
+  const remote = signal.node !== undefined;
+  const own = remote ? undefined : listeners.get(sense);
+  const anyNode = listeners.get(`*/${sense}`);
+  const byNode =
+    remote || node !== null ? listeners.get(`${remote ? signal.node : node}/${sense}`) : undefined;
+  if (anyNode === undefined && byNode === undefined) return own ?? NO_LISTENERS;
+  return new Set([...(own ?? []), ...(anyNode ?? []), ...(byNode ?? [])]);
+}
+
+/** What a reload did, for the daemon log: `3 sense(s), added a, removed b`. */
+export function describeReload(before: readonly string[], plan: ReflexPlan): string {
+  const had = new Set(before);
+  const added = [...plan.senses.keys()].filter((name) => !had.has(name));
+  const removed = before.filter((name) => !plan.senses.has(name));
+  return (
+    `${plan.senses.size} sense(s)` +
+    (added.length > 0 ? `, added ${added.join(", ")}` : "") +
+    (removed.length > 0 ? `, removed ${removed.join(", ")}` : "")
+  );
 }

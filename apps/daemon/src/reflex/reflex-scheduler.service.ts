@@ -7,35 +7,29 @@ import {
 } from "@nestjs/common";
 import { OnEvent } from "@nestjs/event-emitter";
 import type { Signal, TriggerKind } from "@nerve/core";
-import { LogStore, newRunId } from "@nerve/store";
+import { LogStore } from "@nerve/store";
 import { Clock } from "../kernel/clock.js";
 import { ConfigService } from "../kernel/config.service.js";
 import { DaemonLog } from "../kernel/daemon-log.js";
 import { KernelEvents, type ConfigChangedEvent } from "../kernel/events.js";
-import { type ComputeOutcome, SenseExecutor } from "../sense/sense-runtime.types.js";
+import { SenseExecutor } from "../sense/sense-runtime.types.js";
 import { SignalBus } from "../signal/signal-bus.js";
-import {
-  ComputeOutcomeHandler,
-  executorFailure,
-  type ComputeIdentity,
-} from "./compute-outcome-handler.js";
-import { LogHold } from "./log-hold.js";
-import type { PendingCompute } from "./pending-trigger.js";
+import { ComputeOutcomeHandler } from "./compute-outcome-handler.js";
+import { ComputeGate } from "./compute-gate.js";
+import { ComputeRuns } from "./compute-runs.js";
 import { SchedulerStoppedError } from "./errors/scheduler-stopped.error.js";
 import { UnknownSenseError } from "./errors/unknown-sense.error.js";
 import { sendingTogether } from "../process/worker-messages.js";
 import { DeadlineTimers } from "./deadline-timers.js";
 import type { TimeoutHost } from "./interval-timer.js";
-import { planReflexes, type ReflexPlan } from "./reflex-plan.js";
+import { describeReload, listenersOf, planReflexes, type ReflexPlan } from "./reflex-plan.js";
 import { RegistryTimeoutHost } from "./registry-timeout-host.js";
 import {
-  cancelTimers,
+  dropTriggers,
   emptyStats,
   newSlot,
-  recordCompute,
-  recordFailure,
+  slotStatus,
   syncIntervals,
-  wakeTimerName,
   type SenseSlot,
   type SenseStatus,
 } from "./sense-slot.js";
@@ -56,7 +50,7 @@ const LOG_TAG = "reflex";
  * while it computes, inside its throttle window (minimum time between two compute starts) or
  * before its grace period ends is merged into ONE follow-up compute that gets every signal,
  * oldest first. Outcomes go to {@link ComputeOutcomeHandler}. While the log cannot be written
- * (a full disk), no compute starts: its outcome could not be recorded (see {@link LogHold}).
+ * (a full disk), no compute starts: its outcome could not be recorded (see {@link ComputeGate}).
  *
  * Timers go through SchedulerRegistry and time through the injected Clock, so fake timers drive
  * it in tests. Interval timers due at the same moment share one timer (DeadlineTimers): the
@@ -74,17 +68,17 @@ export class ReflexScheduler
   private node: string | null = null;
   private unsubscribe: (() => void) | null = null;
   private unsubscribeRemote: (() => void) | null = null;
-  /** Computes and outcome follow-ups in flight, and who waits for there to be none. */
-  private inflight = 0;
-  private idleWaiters: (() => void)[] = [];
-  private readonly logHold: LogHold<SenseSlot>;
+  /** The computes in flight and what their outcomes left under way. */
+  private readonly runs: ComputeRuns;
+  /** What holds a compute back: grace period, throttle, an unwritable log, a disabled sense. */
+  private readonly gate: ComputeGate;
   /** The interval timers: one timer of `timers` per distinct deadline, however many senses share it. */
   private readonly ticks: DeadlineTimers;
 
   constructor(
     @Inject(ConfigService) config: ConfigService,
-    @Inject(SenseExecutor) private readonly executor: SenseExecutor,
-    @Inject(ComputeOutcomeHandler) private readonly outcomes: ComputeOutcomeHandler,
+    @Inject(SenseExecutor) executor: SenseExecutor,
+    @Inject(ComputeOutcomeHandler) outcomes: ComputeOutcomeHandler,
     @Inject(SignalBus) private readonly bus: SignalBus,
     @Inject(DaemonLog) private readonly log: DaemonLog,
     @Inject(Clock) private readonly clock: Clock,
@@ -97,11 +91,20 @@ export class ReflexScheduler
       "reflex:ticks-at:",
       sendingTogether,
     );
-    this.logHold = new LogHold<SenseSlot>({
-      log: logStore,
+    this.runs = new ComputeRuns({
+      executor,
+      outcomes,
+      log,
+      now: () => this.clock.now(),
+      finished: (slot) => this.finished(slot),
+    });
+    this.gate = new ComputeGate({
+      executor,
       timers,
-      daemonLog: log,
-      resume: (slot) => this.pump(slot),
+      log,
+      logStore,
+      startedAt: () => this.startedAt,
+      retry: (slot) => this.pump(slot),
     });
     this.apply(planReflexes(config.current));
     this.node = config.current.federation?.node ?? null;
@@ -160,21 +163,17 @@ export class ReflexScheduler
     this.unsubscribe = null;
     this.unsubscribeRemote?.();
     this.unsubscribeRemote = null;
-    this.logHold.stop();
+    this.gate.stop();
     let dropped = 0;
-    for (const slot of this.slots.values()) {
-      cancelTimers(slot, this.timers);
-      dropped += slot.pending.size;
-      slot.pending.clear();
-    }
+    for (const slot of this.slots.values()) dropped += dropTriggers(slot, this.timers);
     if (dropped > 0) {
       this.log.info(LOG_TAG, `stopped: ${dropped} pending trigger(s) will not run`);
     }
   }
 
   /** Resolves once no compute is in flight and every outcome (signals delivered, launches made) is handled. */
-  async idle(): Promise<void> {
-    while (this.inflight > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  idle(): Promise<void> {
+    return this.runs.idle();
   }
 
   /**
@@ -196,13 +195,7 @@ export class ReflexScheduler
   senseStatus(sense: string): SenseStatus | null {
     const slot = this.slots.get(sense);
     if (slot === undefined || slot.removed) return null;
-    const stats = slot.stats;
-    return {
-      ...stats,
-      recent: [...stats.recent],
-      running: slot.running,
-      pending: slot.pending.size,
-    };
+    return slotStatus(slot);
   }
 
   /** Names of the senses of the running config (for messages; SenseRegistry.list gives YAML order). */
@@ -218,18 +211,11 @@ export class ReflexScheduler
   @OnEvent(KernelEvents.configChanged)
   onConfigChanged(event: ConfigChangedEvent): void {
     if (this.state === "stopped") return;
-    const before = new Set(this.senseNames());
+    const before = this.senseNames();
     const plan = planReflexes(event.next);
     this.apply(plan);
     this.node = event.next.federation?.node ?? null;
-    const added = [...plan.senses.keys()].filter((name) => !before.has(name));
-    const removed = [...before].filter((name) => !plan.senses.has(name));
-    this.log.info(
-      LOG_TAG,
-      `reflexes reloaded: ${plan.senses.size} sense(s)` +
-        (added.length > 0 ? `, added ${added.join(", ")}` : "") +
-        (removed.length > 0 ? `, removed ${removed.join(", ")}` : ""),
-    );
+    this.log.info(LOG_TAG, `reflexes reloaded: ${describeReload(before, plan)}`);
   }
 
   private apply(plan: ReflexPlan): void {
@@ -258,14 +244,11 @@ export class ReflexScheduler
   private remove(slot: SenseSlot): void {
     if (slot.removed) return;
     slot.removed = true;
-    cancelTimers(slot, this.timers);
-    if (!slot.pending.empty) {
-      this.log.info(
-        LOG_TAG,
-        `sense ${slot.name} was removed from nerve.yaml: ${slot.pending.size} pending trigger(s) discarded`,
-      );
+    const dropped = dropTriggers(slot, this.timers);
+    if (dropped > 0) {
+      const what = `${dropped} pending trigger(s) discarded`;
+      this.log.info(LOG_TAG, `sense ${slot.name} was removed from nerve.yaml: ${what}`);
     }
-    slot.pending.clear();
     if (!slot.running) this.slots.delete(slot.name);
   }
 
@@ -280,26 +263,11 @@ export class ReflexScheduler
     });
   }
 
-  /**
-   * A signal of this daemon triggers the reflexes that name its sense as `sense`, `*` + `/sense` (any node) or
-   * `<this node>/sense`; one of another daemon (`signal.node` set) those naming it as
-   * `<node>/sense` or `*` + `/sense`. A reflex named by several of these is triggered once.
-   */
+  /** A signal triggers the reflexes that listen to it (see {@link listenersOf}). */
   private readonly onSignal = (signal: Signal): void => {
-    const { sense } = signal;
-    const remote = signal.node !== undefined;
-    const own = remote ? undefined : this.listeners.get(sense);
-    const anyNode = this.listeners.get(`*/${sense}`);
-    const byNode =
-      remote || this.node !== null
-        ? this.listeners.get(`${remote ? signal.node : this.node}/${sense}`)
-        : undefined;
-    if (anyNode === undefined && byNode === undefined) {
-      for (const name of own ?? []) this.requestSignal(name, signal);
-      return;
+    for (const name of listenersOf(this.listeners, this.node, signal)) {
+      this.requestSignal(name, signal);
     }
-    const targets = new Set([...(own ?? []), ...(anyNode ?? []), ...(byNode ?? [])]);
-    for (const name of targets) this.requestSignal(name, signal);
   };
 
   private requestSignal(name: string, signal: Signal): void {
@@ -320,112 +288,17 @@ export class ReflexScheduler
   private pump(slot: SenseSlot): void {
     if (this.state !== "running" || slot.running || slot.removed || slot.pending.empty) return;
     const now = this.clock.now();
-    const graceEnd = this.startedAt + slot.sense.gracePeriodMs;
-    const throttleEnd =
-      slot.lastStartAt === null ? -Infinity : slot.lastStartAt + slot.sense.throttleMs;
-    const earliest = Math.max(graceEnd, throttleEnd);
-    if (now < earliest) {
-      slot.wakeArmed = true;
-      this.timers.setTimeout(wakeTimerName(slot), () => this.wake(slot), earliest - now);
-      return;
-    }
-    if (slot.wakeArmed) this.timers.clearTimeout(wakeTimerName(slot));
-    slot.wakeArmed = false;
-    // An outcome that could not be recorded (full disk): the compute waits, its triggers kept.
-    if (this.logHold.holds(slot)) return;
-    const availability = this.executor.availability(slot.name);
-    if (availability.disabled) {
-      if (!slot.disabledNoticed) {
-        this.log.warn(
-          `sense:${slot.name}`,
-          `sense is disabled (${availability.reason ?? "no reason given"}); its triggers are ` +
-            `dropped until it is enabled again`,
-        );
-      }
-      slot.disabledNoticed = true;
-      slot.pending.clear();
-      return;
-    }
-    slot.disabledNoticed = false;
+    if (!this.gate.opens(slot, now)) return;
     const next = slot.pending.take();
-    if (next !== null) this.run(slot, next, now);
+    if (next !== null) this.runs.start(slot, next, now);
   }
 
-  private wake(slot: SenseSlot): void {
-    slot.wakeArmed = false;
-    this.pump(slot);
-  }
-
-  private run(slot: SenseSlot, { trigger, now: instant }: PendingCompute, now: number): void {
-    slot.running = true;
-    slot.lastStartAt = now;
-    const causeId = trigger.signals[0]?.id ?? null;
-    const compute = { id: newRunId(now), trigger };
-    let outcome: Promise<ComputeOutcome>;
-    try {
-      outcome = this.executor.compute({ sense: slot.name, trigger, now: instant });
-    } catch (error) {
-      outcome = Promise.resolve(executorFailure(error, now, this.clock.now()));
-    }
-    // The executor promises never to reject; if it does, the compute still counts as failed.
-    const done = outcome.then(
-      (result) => this.settle(slot, result, causeId, compute),
-      (error: unknown) =>
-        this.settle(slot, executorFailure(error, now, this.clock.now()), causeId, compute),
-    );
-    this.track(done);
-  }
-
-  private settle(
-    slot: SenseSlot,
-    outcome: ComputeOutcome,
-    causeId: string | null,
-    compute: ComputeIdentity,
-  ): void {
-    slot.running = false;
-    const stats = slot.stats;
-    stats.computes += 1;
-    stats.lastComputeAt = outcome.endedAt;
-    recordCompute(stats, {
-      at: outcome.endedAt,
-      ms: Math.max(0, outcome.endedAt - outcome.startedAt),
-      ok: outcome.ok,
-    });
-    try {
-      const handled = this.outcomes.handle(slot.name, outcome, causeId, compute);
-      if (handled.signal !== null) stats.lastSignalAt = handled.signal.ts;
-      if (handled.failure !== null) recordFailure(stats, handled.failure);
-      if (handled.followUp !== null) {
-        this.track(
-          handled.followUp.then((failure) => failure !== null && recordFailure(stats, failure)),
-        );
-      }
-    } catch (error) {
-      const failure = error instanceof Error ? error : new Error(String(error));
-      this.log.error(
-        `sense:${slot.name}`,
-        `its outcome could not be handled: ${failure.message}`,
-        failure.stack,
-      );
-    }
+  /** The slot's compute is over: a removed slot goes, another computes what is pending. */
+  private finished(slot: SenseSlot): void {
     if (slot.removed) {
       if (this.slots.get(slot.name) === slot) this.slots.delete(slot.name);
       return;
     }
     this.pump(slot);
   }
-
-  // A count rather than a set of the promises: one is tracked per compute and per signal.
-  private track(work: Promise<unknown>): void {
-    this.inflight += 1;
-    void work.then(this.settled, this.settled);
-  }
-
-  private readonly settled = (): void => {
-    this.inflight -= 1;
-    if (this.inflight > 0 || this.idleWaiters.length === 0) return;
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const resolve of waiters) resolve();
-  };
 }

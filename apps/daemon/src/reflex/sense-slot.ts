@@ -84,6 +84,17 @@ export function recordFailure(stats: SenseStats, message: string): void {
   stats.lastError = message;
 }
 
+/** The live state of a slot, its stats copied. */
+export function slotStatus(slot: SenseSlot): SenseStatus {
+  const stats = slot.stats;
+  return {
+    ...stats,
+    recent: [...stats.recent],
+    running: slot.running,
+    pending: slot.pending.size,
+  };
+}
+
 export function newSlot(sense: CompiledSense, intervalsWanted: number[]): SenseSlot {
   return {
     name: sense.name,
@@ -149,6 +160,14 @@ export function cancelTimers(slot: SenseSlot, host: TimeoutHost): void {
   slot.intervals.clear();
   if (slot.wakeArmed) host.clearTimeout(wakeTimerName(slot));
   slot.wakeArmed = false;
+}
+
+/** Stops every timer of the slot and drops its pending triggers; returns how many there were. */
+export function dropTriggers(slot: SenseSlot, host: TimeoutHost): number {
+  cancelTimers(slot, host);
+  const dropped = slot.pending.size;
+  slot.pending.clear();
+  return dropped;
 }
 
 /** The name of the timer that wakes the slot when its throttle window or grace period ends. */

@@ -148,6 +148,16 @@ export class GroupSupervisor {
     timeoutMs: number,
     now?: number,
   ): Promise<ComputeOutcome> {
+    const host = this.host;
+    // A ready worker takes it at once, its promise given as is: no hop through dispatch().
+    if (
+      this.stateValue === "running" &&
+      host !== null &&
+      this.memberNames.has(sense) &&
+      !this.unavailable.has(sense)
+    ) {
+      return host.compute(sense, trigger, timeoutMs, now);
+    }
     const startedAt = this.deps.clock.now();
     return new Promise((resolve) =>
       this.dispatch({ sense, trigger, timeoutMs, startedAt, now: now ?? startedAt, resolve }),

@@ -97,19 +97,15 @@ export class SenseRuntime
 
   compute(request: ComputeRequest): Promise<ComputeOutcome> {
     const now = this.clock.now();
-    const unavailable = (reason: string): Promise<ComputeOutcome> =>
-      Promise.resolve({
-        ok: false,
-        kind: "unavailable",
-        error: serializeError(new SenseUnavailableError(request.sense, reason)),
-        startedAt: now,
-        endedAt: now,
-      });
-    if (this.lifecycle.closing) return unavailable("the daemon is shutting down");
+    if (this.lifecycle.closing) return unavailable(request, now, "the daemon is shutting down");
     const sense = findSense(this.config.current, request.sense);
-    if (sense === undefined) return unavailable("it is not declared under senses: in nerve.yaml");
+    if (sense === undefined) {
+      return unavailable(request, now, "it is not declared under senses: in nerve.yaml");
+    }
     const supervisor = this.supervisors.get(sense.group);
-    if (supervisor === undefined) return unavailable(`its group ${sense.group} is not running`);
+    if (supervisor === undefined) {
+      return unavailable(request, now, `its group ${sense.group} is not running`);
+    }
     return supervisor.compute(sense.name, request.trigger, sense.timeoutMs, request.now ?? now);
   }
 
@@ -197,6 +193,21 @@ export class SenseRuntime
       retireGraceMs: this.options.retireGraceMs ?? DEFAULT_RETIRE_GRACE_MS,
     });
   }
+}
+
+/** The outcome of a compute that cannot run, at `now`. */
+function unavailable(
+  request: ComputeRequest,
+  now: number,
+  reason: string,
+): Promise<ComputeOutcome> {
+  return Promise.resolve({
+    ok: false,
+    kind: "unavailable",
+    error: serializeError(new SenseUnavailableError(request.sense, reason)),
+    startedAt: now,
+    endedAt: now,
+  });
 }
 
 /** The senses of each group, groups and members in config order. */

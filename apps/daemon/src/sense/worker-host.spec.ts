@@ -131,6 +131,23 @@ describe(WorkerHost.name, () => {
   });
 
   describe("failing computes", () => {
+    it("waits for a thenable a compute returns, and fails the compute when it rejects", async () => {
+      const { host } = await startHost(["thenable"]);
+      expect(await host.compute("thenable", manual, 5_000)).toMatchObject({
+        ok: true,
+        route: { kind: "signal", payload: { call: 1 } },
+      });
+      expect(errorOf(await host.compute("thenable", manual, 5_000))).toEqual({
+        kind: "error",
+        name: "RangeError",
+        message: "not this time",
+      });
+      expect(await host.compute("thenable", manual, 5_000)).toMatchObject({
+        ok: true,
+        route: { payload: { call: 3 } },
+      });
+    });
+
     it("turns a throw into an error outcome and keeps the worker for the next compute", async () => {
       const { host, exits } = await startHost(["throws-once"]);
       const pid = host.pid;

@@ -28,15 +28,15 @@ export class SharedResources {
 
   constructor(readonly root: string) {}
 
-  /** A cached read-only handle on another sense's database (writes throw). */
-  peer(name: string): Database {
+  /** A cached read-only handle on another sense's database (writes throw); `ctx.peer` itself. */
+  readonly peer = (name: string): Database => {
     let db = this.peers.get(name);
     if (db === undefined || !db.open) {
       db = openPeerDatabase(this.root, name);
       this.peers.set(name, db);
     }
     return db;
-  }
+  };
 
   /** Read-only queries over `data/logs.db`. */
   readonly log: LogReader = {
@@ -83,30 +83,60 @@ export function createSenseContext(
   shared: SharedResources,
   sink: LogSink,
 ): SenseContext {
+  return new ComputeContext(name, trigger, now, db, abort, shared, sink);
+}
+
+/**
+ * A compute's `ctx` as an instance of one class: made on every compute, so no closure and no
+ * accessor is created per compute (an object literal with getters costs several times more).
+ * `db`, `signal` and `logger` are getters of the class, each made on first use.
+ */
+class ComputeContext implements SenseContext {
+  readonly peer: (name: string) => Database;
+  readonly log: LogReader;
+  readonly blobs: BlobAccess;
   // `db` as a function: the worker checks that the file is still the one it opened (a stat)
   // only for computes that use it. Its result is kept for the rest of the compute.
-  let database = typeof db === "function" ? null : db;
-  let logger: Logger | null = null;
-  return {
-    name,
-    trigger,
-    now,
-    get db() {
-      database ??= (db as () => Database)();
-      return database;
-    },
-    peer: (peerName: string) => shared.peer(peerName),
-    log: shared.log,
-    blobs: shared.blobs,
-    // Read when the compute asks for it: most computes never do (see LazyAbort).
-    get signal() {
-      return abort.signal;
-    },
-    get logger() {
-      logger ??= createLogger(name, sink);
-      return logger;
-    },
-  };
+  readonly #db: Database | (() => Database);
+  #database: Database | null = null;
+  #logger: Logger | null = null;
+  readonly #abort: { readonly signal: AbortSignal };
+  readonly #sink: LogSink;
+
+  constructor(
+    readonly name: string,
+    readonly trigger: SenseTrigger,
+    readonly now: number,
+    db: Database | (() => Database),
+    abort: { readonly signal: AbortSignal },
+    shared: SharedResources,
+    sink: LogSink,
+  ) {
+    this.peer = shared.peer;
+    this.log = shared.log;
+    this.blobs = shared.blobs;
+    this.#db = db;
+    this.#abort = abort;
+    this.#sink = sink;
+  }
+
+  get db(): Database {
+    if (this.#database === null) {
+      const db = this.#db;
+      this.#database = typeof db === "function" ? db() : db;
+    }
+    return this.#database;
+  }
+
+  // Read when the compute asks for it: most computes never do (see LazyAbort).
+  get signal(): AbortSignal {
+    return this.#abort.signal;
+  }
+
+  get logger(): Logger {
+    this.#logger ??= createLogger(this.name, this.#sink);
+    return this.#logger;
+  }
 }
 
 /**

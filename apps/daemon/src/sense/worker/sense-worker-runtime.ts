@@ -9,7 +9,7 @@ import {
   SenseNotLoadedError,
   SenseResultError,
 } from "../errors/sense-runtime.error.js";
-import { createSenseContext, LazyAbort, SharedResources } from "./sense-context.js";
+import { createSenseContext, LazyAbort, SharedResources, type LogSink } from "./sense-context.js";
 import {
   ParentCommand,
   serializeError,
@@ -25,6 +25,8 @@ import {
 
 interface LoadedSense {
   compute: ComputeFn;
+  /** `ctx.db` of its computes: the database, reopened if its file went (see database()). */
+  openDb: () => Database;
   db: Database;
   /** The inode of the file `db` was opened on: tells when the file was deleted or replaced. */
   inode: number | null;
@@ -52,8 +54,11 @@ export class SenseWorker {
 
   constructor(private readonly send: SendMessage) {}
 
-  /** Handles one message from the daemon. Never throws: failures become messages. */
-  async handle(message: ParentMessage): Promise<void> {
+  /**
+   * Handles one message from the daemon; a promise when the work goes on after it returns (an
+   * init, an asynchronous compute). Never throws and never rejects: failures become messages.
+   */
+  handle(message: ParentMessage): Promise<void> | undefined {
     switch (message.cmd) {
       case ParentCommand.Init:
         return this.init(message.value);
@@ -68,10 +73,10 @@ export class SenseWorker {
               message.value.kind === "timeout" ? "TimeoutError" : "AbortError",
             ),
           );
-        return;
+        return undefined;
       case ParentCommand.Shutdown:
         this.close("the worker is shutting down");
-        return;
+        return undefined;
     }
   }
 
@@ -140,7 +145,15 @@ export class SenseWorker {
     }
     // Migration failures carry the file and SQLite's reason (MigrationError).
     const db = openSenseDatabase(root, spec.name, { migrationsDir: spec.migrationsDir });
-    return { compute, db, inode: inodeOf(db.name), root, migrationsDir: spec.migrationsDir };
+    const sense: LoadedSense = {
+      compute,
+      openDb: () => this.database(spec.name, sense),
+      db,
+      inode: inodeOf(db.name),
+      root,
+      migrationsDir: spec.migrationsDir,
+    };
+    return sense;
   }
 
   /**
@@ -179,7 +192,13 @@ export class SenseWorker {
     return loading;
   }
 
-  private async compute(requestId: number, command: ComputeCommandValue): Promise<void> {
+  /**
+   * Runs one compute. A compute that returns a value (not a promise) is answered in the same
+   * task, with no promise made: on a tick, the answers to a whole batch of computes then leave
+   * together. Only a compute still running when it returns can be aborted, so only such a
+   * compute is registered as in flight.
+   */
+  private compute(requestId: number, command: ComputeCommandValue): Promise<void> | undefined {
     const { sense: name, trigger } = command;
     const sense = this.senses.get(name);
     if (sense === undefined || this.shared === null || this.state !== "ready") {
@@ -188,37 +207,72 @@ export class SenseWorker {
           ? `the worker is ${this.state === "new" ? "not initialised" : "shutting down"}`
           : (this.failures.get(name) ?? "it is not a member of this group");
       this.fail(requestId, new SenseNotLoadedError(name, this.group, reason));
-      return;
+      return undefined;
     }
-    const controller = new LazyAbort();
-    this.inFlight.set(requestId, controller);
+    const abort = new LazyAbort();
     let value: unknown;
     try {
       const ctx = createSenseContext(
         name,
         trigger,
         command.now ?? Date.now(),
-        () => this.database(name, sense),
-        controller,
+        sense.openDb,
+        abort,
         this.shared,
-        (s, level, message) =>
-          this.send({ cmd: WorkerCommand.Log, value: { sense: s, level, message } }),
+        this.logSink,
       );
-      value = await sense.compute(ctx);
+      value = sense.compute(ctx);
+    } catch (error) {
+      this.fail(requestId, error);
+      return undefined;
+    }
+    if (!isThenable(value)) {
+      this.answer(requestId, name, value);
+      return undefined;
+    }
+    return this.settleLater(requestId, name, value, abort);
+  }
+
+  private async settleLater(
+    requestId: number,
+    name: string,
+    pending: PromiseLike<unknown>,
+    abort: LazyAbort,
+  ): Promise<void> {
+    this.inFlight.set(requestId, abort);
+    let value: unknown;
+    try {
+      value = await pending;
     } catch (error) {
       this.fail(requestId, error);
       return;
     } finally {
       this.inFlight.delete(requestId);
     }
+    this.answer(requestId, name, value);
+  }
+
+  private answer(requestId: number, name: string, value: unknown): void {
     const route = toWorkerRoute(name, value);
     if (route instanceof Error) this.fail(requestId, route);
     else this.send({ cmd: WorkerCommand.Result, requestId, value: route });
   }
 
+  private readonly logSink: LogSink = (sense, level, message) =>
+    this.send({ cmd: WorkerCommand.Log, value: { sense, level, message } });
+
   private fail(requestId: number, error: unknown): void {
     this.send({ cmd: WorkerCommand.Failed, requestId, err: serializeError(error) });
   }
+}
+
+/** Whether `await value` would wait for it (a promise or any object with a `then` method). */
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === "object" || typeof value === "function") &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === "function"
+  );
 }
 
 function inodeOf(file: string): number | null {

@@ -4,6 +4,7 @@ import { LogStore } from "../log/log-store.js";
 import { newRunId } from "../runs/run-id.js";
 import { LineageReader } from "./lineage-reader.js";
 import type { ComputeLineage } from "./lineage-types.js";
+import { LINEAGE_ROWS_PER_INSERT } from "./lineage-writer.js";
 
 let root: string;
 let cleanup: () => void;
@@ -60,6 +61,31 @@ describe(LineageReader.name, () => {
     expect(reader.causedBy(newRunId(T))).toEqual([]);
     expect(reader.computeIdsStartingWith(merge.id.slice(0, 20), 5)).toContain(merge.id);
     expect(reader.signalIdsStartingWith(a, 5)).toEqual([a]);
+  });
+
+  it("writes a commit of computes and causes spanning several multi-row INSERTs, each row once", async () => {
+    // Two whole groups and a remainder of computes; causes that fill groups of their own too.
+    const n = LINEAGE_ROWS_PER_INSERT * 2 + 3;
+    const computes = Array.from({ length: n }, (_, i) =>
+      compute({
+        id: newRunId(T + i),
+        trigger: i % 2 === 0 ? "signal" : "manual",
+        outcome: "signal",
+        effect: `sig-${i}`,
+        causes: i % 2 === 0 ? [`cause-${i}-a`, `cause-${i}-b`] : [],
+      }),
+    );
+    for (const c of computes) log.recordCompute(c);
+    // A duplicate is ignored, as one statement per row did.
+    log.recordCompute(computes[5]);
+    await log.flush();
+    const reader = new LineageReader(log.db);
+    for (const c of computes) expect(reader.compute(c.id)).toEqual(c);
+    expect(log.db.prepare("SELECT count(*) FROM lineage_compute").pluck().get()).toBe(n);
+    expect(log.db.prepare("SELECT count(*) FROM lineage_cause").pluck().get()).toBe(
+      computes.reduce((sum, c) => sum + c.causes.length, 0),
+    );
+    expect(reader.causedBy("cause-64-b").map((c) => c.id)).toEqual([computes[64].id]);
   });
 
   it("commits lineage in the same transaction as the rows appended with it", async () => {

@@ -118,6 +118,31 @@ describe(LogStore.name, () => {
       expect(seen).toEqual([1]);
     });
 
+    it("settles appendCommitted and appendDurable callers of one commit in append order", async () => {
+      const heard: string[] = [];
+      const rows = ["c1", "c2", "d3", "c4", "c5", "d6", "c7"];
+      const all = rows.map((refId) => {
+        const row = { source: "sense:x", type: "signal", refId };
+        const committed = refId.startsWith("d")
+          ? store.appendDurable(row)
+          : store.appendCommitted(row);
+        return committed.then(() => {
+          heard.push(refId);
+        });
+      });
+      await Promise.all(all);
+      expect(heard).toEqual(rows);
+      expect(countFromOther()).toBe(rows.length);
+    });
+
+    it("rejects appendCommitted for a bad row without holding up the others", async () => {
+      const good = store.appendCommitted({ source: "sense:x", type: "signal", refId: "ok" });
+      const bad = store.appendCommitted({ source: "", type: "signal" });
+      await expect(bad).rejects.toThrow(InvalidLogRowError);
+      await good;
+      expect(countFromOther()).toBe(1);
+    });
+
     it("writes a batch spanning several multi-row INSERTs in order, each row chained", async () => {
       // Two whole groups of ROWS_PER_INSERT and a remainder written row by row.
       const rows = ROWS_PER_INSERT * 2 + 5;

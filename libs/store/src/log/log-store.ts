@@ -7,11 +7,8 @@ import {
   LogCommitError,
   LogStoreClosedError,
 } from "../errors/log.error.js";
-import {
-  INSERT_CAUSE_SQL,
-  INSERT_COMPUTE_SQL,
-  type ComputeLineage,
-} from "../lineage/lineage-types.js";
+import type { ComputeLineage } from "../lineage/lineage-types.js";
+import { LineageWriter } from "../lineage/lineage-writer.js";
 import { StoreReader } from "../reader/store-reader.js";
 import { ChainHeadReader, canonicalRow, chainHash } from "./log-chain.js";
 import { JsonText, payloadText } from "./log-codec.js";
@@ -41,6 +38,11 @@ interface Waiter {
   row: LogRow | null;
   resolve: (row: LogRow | null) => void;
   reject: (error: Error) => void;
+  /**
+   * Set on the waiter of {@link LogStore.appendCommitted} rows: the promise it settles, which
+   * the rows appended right after it that only wait for the commit share (see there).
+   */
+  shared?: Promise<void>;
 }
 
 type CommitOutcome = "committed" | "deferred" | "failed";
@@ -85,8 +87,7 @@ export class LogStore implements LogReader {
   /** The chain head as of this store's last commit (re-read when another writer moved it). */
   private headId = -1;
   private headHash: string | null = null;
-  private readonly insertCompute: Statement;
-  private readonly insertCause: Statement;
+  private readonly lineageWriter: LineageWriter;
   private readonly insertBatch: Transaction<
     (buffer: unknown[], rows: number, waiters: Waiter[], lineage: ComputeLineage[]) => void
   >;
@@ -132,11 +133,10 @@ export class LogStore implements LogReader {
       INSERT_HEAD + Array<string>(ROWS_PER_INSERT).fill(ROW_VALUES).join(", "),
     );
     this.head = new ChainHeadReader(db);
-    this.insertCompute = db.prepare(INSERT_COMPUTE_SQL);
-    this.insertCause = db.prepare(INSERT_CAUSE_SQL);
+    this.lineageWriter = new LineageWriter(db);
     this.insertBatch = db.transaction(
       (buffer: unknown[], rows: number, waiters: Waiter[], lineage: ComputeLineage[]) => {
-        this.insertLineage(lineage);
+        this.lineageWriter.write(lineage);
         const { insert, insertMany } = this;
         const many = this.manyParams;
         many.length = 0;
@@ -264,10 +264,24 @@ export class LogStore implements LogReader {
    * committed, without building the row back (a signal, a workflow message).
    */
   appendCommitted(row: NewLogRow): Promise<void> {
-    return new Promise<unknown>((resolve, reject) => {
+    try {
       this.enqueue(row);
-      this.await({ index: this.pending - 1, row: null, resolve, reject });
-    }) as Promise<void>;
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    // Consecutive rows of this kind share one waiter and one promise: they are committed
+    // together, and their callers' reactions still run in append order. A durable row appended
+    // in between starts a new one, so every caller hears of its commit in append order.
+    const last = this.waiters.length > 0 ? this.waiters[this.waiters.length - 1] : null;
+    if (last?.shared !== undefined) return last.shared;
+    let resolve!: () => void;
+    let reject!: (error: Error) => void;
+    const shared = new Promise<void>((resolveShared, rejectShared) => {
+      resolve = resolveShared;
+      reject = rejectShared;
+    });
+    this.await({ index: this.pending - 1, row: null, resolve, reject, shared });
+    return shared;
   }
 
   /**
@@ -434,13 +448,6 @@ export class LogStore implements LogReader {
     }
     for (const waiter of waiters) waiter.resolve(waiter.row);
     return "committed";
-  }
-
-  private insertLineage(lineage: ComputeLineage[]): void {
-    for (const c of lineage) {
-      this.insertCompute.run(c.id, c.sense, c.trigger, c.ts, c.durationMs, c.outcome, c.effect);
-      for (const signalId of c.causes) this.insertCause.run(signalId, c.id);
-    }
   }
 
   private report(error: LogCommitError): void {

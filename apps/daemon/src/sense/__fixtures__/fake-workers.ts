@@ -133,6 +133,16 @@ export class FakeCompiler {
       cached: false,
     });
   }
+
+  compileAll(
+    senses: readonly CompiledSense[],
+    options: { force?: Iterable<string> } = {},
+  ): Promise<SenseBuild[]> {
+    const force = new Set(options.force);
+    return Promise.all(
+      senses.map((sense) => this.compile(sense, { force: force.has(sense.name) })),
+    );
+  }
 }
 
 /** Keeps what a group reports. */

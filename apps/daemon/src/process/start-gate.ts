@@ -2,9 +2,9 @@ import { availableParallelism } from "node:os";
 
 /**
  * Lets at most `limit` worker starts run at once; the others wait their turn, first come first
- * served. Why: a worker's start (loading its bundle and user modules) is CPU work, and a hundred
- * groups forked at once share the cores so thinly that none answers its init in time, is
- * killed and forked again. Started a few at a time, each starts about as fast as alone.
+ * served. Why: a hundred groups forked at once (a daemon of 10,000 senses starting) share the
+ * cores so thinly that most miss their init timeout, are killed and forked again, which only
+ * adds load. Started a few at a time, each answers about as fast as alone.
  */
 export class StartGate {
   private running = 0;
@@ -36,7 +36,10 @@ export class StartGate {
   }
 }
 
-/** One start per core, and at least two. */
+/**
+ * Two starts per core. A start is partly waiting (files, SQLite), so one per core leaves cores
+ * idle; many more per core only make each start slower.
+ */
 export function defaultStartLimit(): number {
-  return Math.max(2, availableParallelism());
+  return 2 * availableParallelism();
 }

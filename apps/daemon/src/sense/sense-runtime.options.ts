@@ -16,7 +16,7 @@ export interface SenseRuntimeOptions {
   drainMs?: number;
   /**
    * How many groups' workers may be starting (forked, not yet ready) at once; the others wait
-   * their turn. Default: one per core, at least 2.
+   * their turn. Default: two per core.
    */
   workerStarts?: number;
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { nerve } from "../support/cli.js";
 import { childPids, logRows, startDaemon, stopDaemon, waitForRows } from "../support/daemon.js";
@@ -248,6 +248,39 @@ describe("senses in a running daemon", () => {
       versionedSense("new")["senses/ver/compute.ts"],
     );
     await waitFor(() => signalled("new"), "a signal from the new code");
+  });
+
+  it("builds a group's senses together: one that does not compile fails alone, and its fix rebuilds only it", async () => {
+    ({ root, cleanup } = makeWorkspace({
+      "nerve.yaml": yaml([
+        "senses:",
+        "  good: { group: pair }",
+        "  bad: { group: pair }",
+        "reflexes:",
+        "  - kind: sense",
+        "    sense: good",
+        "    interval: 100ms",
+        "  - kind: sense",
+        "    sense: bad",
+        "    interval: 100ms",
+      ]),
+      "senses/good/compute.ts": 'export const compute = () => ({ from: "good" });\n',
+      "senses/bad/compute.ts": "export const compute = () => {\n",
+    }));
+    await startDaemon(root);
+    const [error] = await waitForRows(root, { type: "sense.error", source: "sense:bad" }, 1);
+    expect(error.payload).toMatchObject({ phase: "compile", name: "SenseCompileError" });
+    expect((error.payload as { message: string }).message).toMatch(
+      /^sense bad does not compile: senses\/bad\/compute\.ts:\d+:\d+: Unexpected end of file/,
+    );
+    await waitForRows(root, { type: "signal", source: "sense:good" }, 1);
+    expect(logRows(root, { type: "sense.error", source: "sense:good" })).toEqual([]);
+    const goodBuild = join(root, ".nerve/build/senses/good/compute.mjs");
+    const builtAt = statSync(goodBuild).mtimeMs;
+
+    writeFileSync(join(root, "senses/bad/compute.ts"), "export const compute = () => 2;\n");
+    await waitForRows(root, { type: "signal", source: "sense:bad" }, 1, 30_000);
+    expect(statSync(goodBuild).mtimeMs).toBe(builtAt);
   });
 
   it("lets esbuild's process go once its builds are done, and compiles again on a change", async () => {

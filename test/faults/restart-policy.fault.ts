@@ -3,6 +3,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { DEFAULT_RESTART_POLICY } from "../../apps/daemon/src/process/restart-tracker.js";
+import { StartGate } from "../../apps/daemon/src/process/start-gate.js";
 import {
   FakeCompiler,
   FakeWorkerFactory,
@@ -72,6 +73,7 @@ describe("the restart policy of sense groups, on a fake clock", () => {
       clock: { now: () => Date.now() },
       policy: DEFAULT_RESTART_POLICY,
       retireGraceMs: 5_000,
+      starts: new StartGate(),
     });
     await group.start();
   });

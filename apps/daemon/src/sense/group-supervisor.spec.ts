@@ -1,6 +1,7 @@
 import type { CompiledSense } from "@nerve/core";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { DEFAULT_RESTART_POLICY } from "../process/restart-tracker.js";
+import { StartGate } from "../process/start-gate.js";
 import { FakeCompiler, FakeWorkerFactory, RecordingReporter } from "./__fixtures__/fake-workers.js";
 import { manual } from "./__fixtures__/workspace.js";
 import { GroupSupervisor } from "./group-supervisor.js";
@@ -42,6 +43,7 @@ describe(GroupSupervisor.name, () => {
       clock: { now: () => Date.now() },
       policy: DEFAULT_RESTART_POLICY,
       retireGraceMs: 5_000,
+      starts: new StartGate(),
     });
   });
   afterEach(() => {

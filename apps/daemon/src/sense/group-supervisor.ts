@@ -2,6 +2,7 @@ import { join } from "node:path";
 import type { CompiledSense, GroupHealth, SenseTrigger } from "@nerve/core";
 import { ExitRecord } from "../process/exit-record.js";
 import { RestartSchedule, type RestartPolicy } from "../process/restart-tracker.js";
+import type { StartGate } from "../process/start-gate.js";
 import { SenseUnavailableError } from "./errors/worker.error.js";
 import type { SenseBuild } from "./sense-compiler.js";
 import type { GroupReporter, SensePhase } from "./sense-reporter.js";
@@ -26,13 +27,20 @@ export type GroupState =
 
 export interface GroupSupervisorDeps {
   root: string;
-  compiler: { compile(sense: CompiledSense, options?: { force?: boolean }): Promise<SenseBuild> };
+  compiler: {
+    compileAll(
+      senses: readonly CompiledSense[],
+      options?: { force?: Iterable<string> },
+    ): Promise<SenseBuild[]>;
+  };
   workers: SenseWorkerFactory;
   reporter: GroupReporter;
   clock: { now(): number };
   policy: RestartPolicy;
   /** On reload, how long the old worker may finish its computes in flight. */
   retireGraceMs: number;
+  /** Takes turns for worker starts with the other groups (see StartGate). */
+  starts: Pick<StartGate, "run">;
 }
 
 interface Waiting {
@@ -221,11 +229,7 @@ export class GroupSupervisor {
   }
 
   private async attempt(generation: number, force: ReadonlySet<string>): Promise<void> {
-    const builds = await Promise.all(
-      this.members.map((sense) =>
-        this.deps.compiler.compile(sense, { force: force.has(sense.name) }),
-      ),
-    );
+    const builds = await this.deps.compiler.compileAll(this.members, { force });
     if (generation !== this.generation) return;
     const unavailable = new Map<string, SerializedError>();
     const specs: WorkerSenseSpec[] = [];
@@ -260,14 +264,18 @@ export class GroupSupervisor {
       },
     );
     this.host = host;
+    const current = (): boolean => generation === this.generation && this.host === host;
     let failures;
     try {
-      failures = await host.start();
+      // Its turn may come after a reload or a stop replaced it: then it never forks.
+      failures = await this.deps.starts.run(() =>
+        current() ? host.start() : Promise.resolve(null),
+      );
     } catch {
       // Its exit follows (or came first): onExit restarts or disables the group.
       return;
     }
-    if (generation !== this.generation || this.host !== host) return;
+    if (failures === null || !current()) return;
     for (const failure of failures) this.unavailable.set(failure.sense, failure.error);
     this.reportProblems("init");
     for (const spec of specs) {

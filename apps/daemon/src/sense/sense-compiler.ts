@@ -2,7 +2,11 @@ import { Inject, Injectable, type OnApplicationShutdown } from "@nestjs/common";
 import { join } from "node:path";
 import type { CompiledSense } from "@nerve/core";
 import { NERVE_OPTIONS, type NerveOptions } from "../kernel/nerve-options.js";
-import { EsbuildCompiler } from "../process/esbuild-compiler.js";
+import {
+  EsbuildCompiler,
+  type UserModuleBuild,
+  type UserModuleEntry,
+} from "../process/esbuild-compiler.js";
 import { SenseCompileError } from "./errors/sense-compile.error.js";
 
 /** Where compiled senses go, relative to the workspace root. */
@@ -66,6 +70,35 @@ export class SenseCompiler implements OnApplicationShutdown {
   }
 
   /**
+   * {@link compile} for the senses of a group: those whose outputs are up to date are reused,
+   * the others built by one esbuild call (see EsbuildCompiler.compileUserModules); a sense
+   * that does not compile fails on its own, with the problems a build of it alone reports.
+   * A sense compiling already (a compile() in flight) shares that build.
+   *
+   * @param options.force names of senses to rebuild even if their files look unchanged
+   * @returns one build per sense, in the order given
+   */
+  compileAll(
+    senses: readonly CompiledSense[],
+    options: { force?: Iterable<string> } = {},
+  ): Promise<SenseBuild[]> {
+    const force = new Set(options.force);
+    const gathered: CompiledSense[] = [];
+    let release!: () => void;
+    const batch = new Promise<void>((resolve) => {
+      release = resolve;
+    }).then(() => this.runAll(gathered, force));
+    const builds = senses.map((sense) =>
+      this.esbuild.once(sense.name, () => {
+        gathered.push(sense);
+        return batch.then((done) => done.get(sense.name) as SenseBuild);
+      }),
+    );
+    release();
+    return Promise.all(builds);
+  }
+
+  /**
    * Bundles the worker entry (the built `sense-worker.js`) into one file, {@link WORKER_BUNDLE}
    * (see EsbuildCompiler.bundleWorker). Why: it saves start time and about 1.4 MB of private
    * memory in every group's process.
@@ -84,25 +117,53 @@ export class SenseCompiler implements OnApplicationShutdown {
 
   private async run(sense: CompiledSense, force: boolean): Promise<SenseBuild> {
     const source = sense.computeFile;
-    if (source === null) {
-      const problem = { file: null, line: null, col: null, text: "it has no compute file" };
-      return {
-        ok: false,
-        sense: sense.name,
-        source,
-        error: new SenseCompileError(sense.name, [problem]),
-      };
-    }
+    if (source === null) return noComputeFile(sense);
     const dir = this.outputDir(sense.name);
-    const build = await this.esbuild.compileUserModule(source, dir, "compute.mjs", force);
-    if (build.ok) {
-      return { ok: true, sense: sense.name, source, module: build.module, cached: build.cached };
-    }
-    return {
-      ok: false,
-      sense: sense.name,
-      source,
-      error: new SenseCompileError(sense.name, build.problems, { cause: build.cause }),
-    };
+    const build = await this.esbuild.compileUserModule(source, dir, COMPUTE_MODULE, force);
+    return senseBuild(sense.name, source, build);
   }
+
+  private async runAll(
+    senses: readonly CompiledSense[],
+    force: ReadonlySet<string>,
+  ): Promise<Map<string, SenseBuild>> {
+    const done = new Map<string, SenseBuild>();
+    const entries: UserModuleEntry[] = [];
+    for (const sense of senses) {
+      if (sense.computeFile === null) done.set(sense.name, noComputeFile(sense));
+      else {
+        const outputDir = this.outputDir(sense.name);
+        entries.push({ name: sense.name, source: sense.computeFile, outputDir });
+      }
+    }
+    const builds = await this.esbuild.compileUserModules(entries, COMPUTE_MODULE, force);
+    for (const entry of entries) {
+      const build = builds.get(entry.name);
+      if (build !== undefined) done.set(entry.name, senseBuild(entry.name, entry.source, build));
+    }
+    return done;
+  }
+}
+
+/** The file name of a compiled sense in its output folder. */
+const COMPUTE_MODULE = "compute.mjs";
+
+function noComputeFile(sense: CompiledSense): SenseBuildFailed {
+  const problem = { file: null, line: null, col: null, text: "it has no compute file" };
+  return {
+    ok: false,
+    sense: sense.name,
+    source: null,
+    error: new SenseCompileError(sense.name, [problem]),
+  };
+}
+
+function senseBuild(sense: string, source: string, build: UserModuleBuild): SenseBuild {
+  if (build.ok) return { ok: true, sense, source, module: build.module, cached: build.cached };
+  return {
+    ok: false,
+    sense,
+    source,
+    error: new SenseCompileError(sense, build.problems, { cause: build.cause }),
+  };
 }

@@ -14,4 +14,9 @@ export interface SenseRuntimeOptions {
   retireGraceMs?: number;
   /** At shutdown, how long computes in flight may finish (SPEC §8). Default 5 s. */
   drainMs?: number;
+  /**
+   * How many groups' workers may be starting (forked, not yet ready) at once; the others wait
+   * their turn. Default: two per core.
+   */
+  workerStarts?: number;
 }

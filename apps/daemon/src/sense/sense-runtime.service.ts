@@ -15,6 +15,7 @@ import { DaemonLog } from "../kernel/daemon-log.js";
 import { KernelEvents } from "../kernel/events.js";
 import { DEFAULT_RESTART_POLICY } from "../process/restart-tracker.js";
 import { RuntimeLifecycle, type RuntimeState } from "../process/runtime-lifecycle.js";
+import { StartGate } from "../process/start-gate.js";
 import { SenseUnavailableError } from "./errors/worker.error.js";
 import { GroupSupervisor } from "./group-supervisor.js";
 import { SenseCompiler } from "./sense-compiler.js";
@@ -52,6 +53,8 @@ export class SenseRuntime
   private readonly supervisors = new Map<string, GroupSupervisor>();
   /** Groups removed from the config whose workers are still stopping. */
   private readonly leaving = new Set<Promise<void>>();
+  /** The groups' workers start a few at a time (at daemon start, all of them at once). */
+  private readonly starts: StartGate;
 
   constructor(
     private readonly config: ConfigService,
@@ -64,6 +67,7 @@ export class SenseRuntime
     @Optional() @Inject(SENSE_RUNTIME_OPTIONS) private readonly options: SenseRuntimeOptions = {},
   ) {
     super();
+    this.starts = new StartGate(this.options.workerStarts);
     this.lifecycle = new RuntimeLifecycle(events, {
       filesEvent: KernelEvents.senseFilesChanged,
       configChanged: (next) => this.applyConfig(next),
@@ -191,6 +195,7 @@ export class SenseRuntime
       clock: this.clock,
       policy: { ...DEFAULT_RESTART_POLICY, ...this.options.restart },
       retireGraceMs: this.options.retireGraceMs ?? DEFAULT_RETIRE_GRACE_MS,
+      starts: this.starts,
     });
   }
 }

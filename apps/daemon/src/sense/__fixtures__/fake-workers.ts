@@ -19,6 +19,8 @@ export class FakeWorker implements SenseWorkerHandle {
   readonly pid = nextPid++;
   inFlight = 0;
   stopped: string | null = null;
+  /** Whether start() was called (the fork, for a real worker). */
+  started = false;
   readyAt: number | null = null;
   readonly computes: string[] = [];
   private ready!: { resolve: (f: SenseInitFailure[]) => void; reject: (e: Error) => void };
@@ -30,6 +32,7 @@ export class FakeWorker implements SenseWorkerHandle {
   ) {}
 
   start(): Promise<SenseInitFailure[]> {
+    this.started = true;
     return new Promise((resolve, reject) => {
       this.ready = { resolve, reject };
     });
@@ -132,6 +135,16 @@ export class FakeCompiler {
       module: `/build/${sense.name}.mjs`,
       cached: false,
     });
+  }
+
+  compileAll(
+    senses: readonly CompiledSense[],
+    options: { force?: Iterable<string> } = {},
+  ): Promise<SenseBuild[]> {
+    const force = new Set(options.force);
+    return Promise.all(
+      senses.map((sense) => this.compile(sense, { force: force.has(sense.name) })),
+    );
   }
 }
 

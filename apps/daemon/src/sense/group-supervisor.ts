@@ -1,57 +1,18 @@
-import { join } from "node:path";
 import type { CompiledSense, GroupHealth, SenseTrigger } from "@nerve/core";
 import { ExitRecord } from "../process/exit-record.js";
-import { RestartSchedule, type RestartPolicy } from "../process/restart-tracker.js";
-import type { StartGate } from "../process/start-gate.js";
-import { SenseUnavailableError } from "./errors/worker.error.js";
-import type { SenseBuild } from "./sense-compiler.js";
-import type { GroupReporter, SensePhase } from "./sense-reporter.js";
+import { RestartSchedule } from "../process/restart-tracker.js";
+import type { GroupState, GroupSupervisorDeps } from "./group-supervisor.types.js";
+import type { SensePhase } from "./sense-reporter.js";
 import type { ComputeOutcome, SenseAvailability, SerializedError } from "./sense-runtime.types.js";
-import type { SenseWorkerFactory, SenseWorkerHandle, WorkerExitInfo } from "./worker-host.types.js";
-import { serializeError, type WorkerSenseSpec } from "./worker/messages.js";
+import type { SenseWorkerHandle, WorkerExitInfo } from "./worker-host.types.js";
+import { WaitingComputes } from "./waiting-computes.js";
+import { within } from "./within.js";
+import { serializeError } from "./worker/messages.js";
+import { workerSpecs } from "./worker-specs.js";
+
+export type { GroupState, GroupSupervisorDeps } from "./group-supervisor.types.js";
 
 const AVAILABLE: SenseAvailability = Object.freeze({ disabled: false, reason: null });
-
-/**
- * The lifecycle of a sense group:
- * - `idle`: created, not started; computes wait.
- * - `starting`: compiling its senses and starting a worker; computes wait.
- * - `running`: a worker is ready; computes run.
- * - `empty`: none of its senses compiles, so no worker runs; computes are unavailable.
- * - `backoff`: the worker died and is restarted after a delay; computes wait.
- * - `disabled`: crash loop; computes are unavailable until reload().
- * - `stopping` → `stopped`: stop(); computes are unavailable.
- */
-export type GroupState =
-  "idle" | "starting" | "running" | "empty" | "backoff" | "disabled" | "stopping" | "stopped";
-
-export interface GroupSupervisorDeps {
-  root: string;
-  compiler: {
-    compileAll(
-      senses: readonly CompiledSense[],
-      options?: { force?: Iterable<string> },
-    ): Promise<SenseBuild[]>;
-  };
-  workers: SenseWorkerFactory;
-  reporter: GroupReporter;
-  clock: { now(): number };
-  policy: RestartPolicy;
-  /** On reload, how long the old worker may finish its computes in flight. */
-  retireGraceMs: number;
-  /** Takes turns for worker starts with the other groups (see StartGate). */
-  starts: Pick<StartGate, "run">;
-}
-
-interface Waiting {
-  sense: string;
-  trigger: SenseTrigger;
-  timeoutMs: number;
-  startedAt: number;
-  /** The instant the compute is for (`ctx.now`). */
-  now: number;
-  resolve: (outcome: ComputeOutcome) => void;
-}
 
 /**
  * Keeps one sense group's worker alive: compiles the group's senses, starts the worker, queues
@@ -66,7 +27,7 @@ export class GroupSupervisor {
   private memberNames = new Set<string>();
   private host: SenseWorkerHandle | null = null;
   private readonly retiring = new Set<SenseWorkerHandle>();
-  private queue: Waiting[] = [];
+  private readonly waiting: WaitingComputes;
   private unavailable = new Map<string, SerializedError>();
   /** The last problem reported per sense, so that restarts do not repeat it in the logs. */
   private readonly reported = new Map<string, string>();
@@ -85,6 +46,17 @@ export class GroupSupervisor {
   ) {
     this.setMembers(members);
     this.schedule = new RestartSchedule(deps.policy);
+    this.waiting = new WaitingComputes(
+      {
+        name,
+        state: () => this.stateValue,
+        host: () => this.host,
+        disabledReason: () => this.disabledReason,
+        isMember: (sense) => this.memberNames.has(sense),
+        problem: (sense) => this.unavailable.get(sense),
+      },
+      deps.clock,
+    );
   }
 
   get state(): GroupState {
@@ -168,7 +140,14 @@ export class GroupSupervisor {
     }
     const startedAt = this.deps.clock.now();
     return new Promise((resolve) =>
-      this.dispatch({ sense, trigger, timeoutMs, startedAt, now: now ?? startedAt, resolve }),
+      this.waiting.dispatch({
+        sense,
+        trigger,
+        timeoutMs,
+        startedAt,
+        now: now ?? startedAt,
+        resolve,
+      }),
     );
   }
 
@@ -205,7 +184,7 @@ export class GroupSupervisor {
     this.generation++;
     this.stateValue = "stopping";
     this.schedule.cancel();
-    this.flushQueue();
+    this.waiting.flush();
     const hosts = [...this.retiring];
     if (this.host !== null) hosts.push(this.host);
     await within(Promise.all(hosts.map((host) => host.whenIdle())), graceMs);
@@ -223,7 +202,7 @@ export class GroupSupervisor {
       const problem = serializeError(error);
       for (const sense of this.members) this.unavailable.set(sense.name, problem);
       this.stateValue = "empty";
-      this.flushQueue();
+      this.waiting.flush();
     });
     return this.launching;
   }
@@ -231,25 +210,12 @@ export class GroupSupervisor {
   private async attempt(generation: number, force: ReadonlySet<string>): Promise<void> {
     const builds = await this.deps.compiler.compileAll(this.members, { force });
     if (generation !== this.generation) return;
-    const unavailable = new Map<string, SerializedError>();
-    const specs: WorkerSenseSpec[] = [];
-    for (const build of builds) {
-      if (build.ok) {
-        specs.push({
-          name: build.sense,
-          module: build.module,
-          source: build.source,
-          migrationsDir: join(this.deps.root, "senses", build.sense, "migrations"),
-        });
-      } else {
-        unavailable.set(build.sense, serializeError(build.error));
-      }
-    }
+    const { specs, unavailable } = workerSpecs(this.deps.root, builds);
     this.unavailable = unavailable;
     this.reportProblems("compile");
     if (specs.length === 0) {
       this.stateValue = "empty";
-      this.flushQueue();
+      this.waiting.flush();
       return;
     }
     const host = this.deps.workers.create(
@@ -282,7 +248,7 @@ export class GroupSupervisor {
       if (!this.unavailable.has(spec.name)) this.reported.delete(spec.name);
     }
     this.stateValue = "running";
-    this.flushQueue();
+    this.waiting.flush();
   }
 
   private onExit(host: SenseWorkerHandle, info: WorkerExitInfo): void {
@@ -308,71 +274,7 @@ export class GroupSupervisor {
       this.stateValue = "backoff";
     }
     this.deps.reporter.workerExit(info, next);
-    if (this.stateValue === "disabled") this.flushQueue();
-  }
-
-  private dispatch(waiting: Waiting): void {
-    const { sense } = waiting;
-    if (!this.memberNames.has(sense)) {
-      waiting.resolve(this.unavailableOutcome(waiting, `it is not a member of group ${this.name}`));
-      return;
-    }
-    switch (this.stateValue) {
-      case "idle":
-      case "starting":
-      case "backoff":
-        this.queue.push(waiting);
-        return;
-      case "running": {
-        const problem = this.unavailable.get(sense);
-        if (problem !== undefined || this.host === null) {
-          waiting.resolve(
-            this.unavailableOutcome(waiting, problem?.message ?? "its worker is gone"),
-          );
-          return;
-        }
-        void this.host
-          .compute(sense, waiting.trigger, waiting.timeoutMs, waiting.now)
-          .then(waiting.resolve);
-        return;
-      }
-      case "empty":
-        waiting.resolve(
-          this.unavailableOutcome(
-            waiting,
-            this.unavailable.get(sense)?.message ?? "it has no worker",
-          ),
-        );
-        return;
-      case "disabled":
-        waiting.resolve(
-          this.unavailableOutcome(
-            waiting,
-            `group ${this.name} is disabled: ${this.disabledReason}`,
-          ),
-        );
-        return;
-      case "stopping":
-      case "stopped":
-        waiting.resolve(this.unavailableOutcome(waiting, `group ${this.name} is stopping`));
-        return;
-    }
-  }
-
-  private flushQueue(): void {
-    const waiting = this.queue;
-    this.queue = [];
-    for (const entry of waiting) this.dispatch(entry);
-  }
-
-  private unavailableOutcome(waiting: Waiting, reason: string): ComputeOutcome {
-    return {
-      ok: false,
-      kind: "unavailable",
-      error: serializeError(new SenseUnavailableError(waiting.sense, reason)),
-      startedAt: waiting.startedAt,
-      endedAt: this.deps.clock.now(),
-    };
+    if (this.stateValue === "disabled") this.waiting.flush();
   }
 
   private reportProblems(phase: SensePhase): void {
@@ -386,18 +288,5 @@ export class GroupSupervisor {
   private retire(host: SenseWorkerHandle, reason: string): void {
     this.retiring.add(host);
     void within(host.whenIdle(), this.deps.retireGraceMs).then(() => host.stop(reason));
-  }
-}
-
-/** Waits for `promise`, at most `ms`. */
-async function within(promise: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const elapsed = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-  });
-  try {
-    await Promise.race([promise, elapsed]);
-  } finally {
-    clearTimeout(timer);
   }
 }

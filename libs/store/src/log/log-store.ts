@@ -1,63 +1,20 @@
 import { Injectable } from "@nestjs/common";
 import type { LogQuery, LogReader, LogRow, NewLogRow } from "@nerve/core";
-import type { Database as SqliteDatabase, Statement, Transaction } from "better-sqlite3";
-import {
-  InvalidLogRowError,
-  LogCloseError,
-  LogCommitError,
-  LogStoreClosedError,
-} from "../errors/log.error.js";
+import type { Database as SqliteDatabase } from "better-sqlite3";
+import { LogCloseError, LogCommitError } from "../errors/log.error.js";
 import type { ComputeLineage } from "../lineage/lineage-types.js";
-import { LineageWriter } from "../lineage/lineage-writer.js";
 import { StoreReader } from "../reader/store-reader.js";
-import { ChainHeadReader, canonicalRow, chainHash } from "./log-chain.js";
-import { JsonText, payloadText } from "./log-codec.js";
+import { CommitListeners } from "./commit-listeners.js";
+import { LogBatchWriter } from "./log-batch-writer.js";
+import { JsonText } from "./log-codec.js";
 import { BUSY_TIMEOUT_MS, openLogDatabase } from "./open-log-db.js";
+import type { LogStoreOptions } from "./log-store.options.js";
+import { PendingBatch } from "./pending-batch.js";
 
-/** Tuning of the group commit. */
-export interface LogStoreOptions {
-  /** Commit as soon as this many rows are buffered. Default 1,000. */
-  batchSize?: number;
-  /** Commit at the latest this long after the first buffered row. Default 5 ms. */
-  maxDelayMs?: number;
-  /** First retry delay after a failed commit, doubled per failure. Default 50 ms. */
-  retryInitialMs?: number;
-  /** Longest retry delay. Default 2,000 ms. */
-  retryMaxMs?: number;
-  /** Told of every failed commit (the rows stay buffered). Default: a process warning. */
-  onError?: (error: LogCommitError) => void;
-  /** The clock for rows without `ts`. Default `Date.now`. */
-  now?: () => number;
-  /** Called after each commit (the daemon wakes its WAL checkpoint thread with it). */
-  onCommit?: () => void;
-}
-
-interface Waiter {
-  index: number;
-  /** The row as committed, its id filled in; null when the caller only waits for the commit. */
-  row: LogRow | null;
-  resolve: (row: LogRow | null) => void;
-  reject: (error: Error) => void;
-  /**
-   * Set on the waiter of {@link LogStore.appendCommitted} rows: the promise it settles, which
-   * the rows appended right after it that only wait for the commit share (see there).
-   */
-  shared?: Promise<void>;
-}
+export { ROWS_PER_INSERT } from "./log-batch-writer.js";
+export type { LogStoreOptions } from "./log-store.options.js";
 
 type CommitOutcome = "committed" | "deferred" | "failed";
-
-// Five buffer slots per row: ts, source, type, ref_id, payload (one flat array, no per-row object).
-const SLOTS = 5;
-const INSERT_HEAD = "INSERT INTO log (id, ts, source, type, ref_id, payload, hash) VALUES ";
-const ROW_VALUES = "(?, ?, ?, ?, ?, ?, ?)";
-const COLUMNS = 7;
-/**
- * Rows per statement of the multi-row INSERT. One statement per row costs a call into the
- * driver, a bind and a reset per row, which is what makes the hashing affordable: 32 rows a
- * statement write a batch about 1.5 µs a row faster (`node bench/run.mjs log-append`).
- */
-export const ROWS_PER_INSERT = 32;
 
 /**
  * The append side of the immutable log, with group commit: rows are buffered and written in
@@ -79,31 +36,14 @@ export const ROWS_PER_INSERT = 32;
 @Injectable()
 export class LogStore implements LogReader {
   readonly reader: StoreReader;
-  private readonly insert: Statement;
-  private readonly insertMany: Statement;
-  /** The parameters of one multi-row INSERT, reused. */
-  private readonly manyParams: (string | number | null)[] = [];
-  private readonly head: ChainHeadReader;
-  /** The chain head as of this store's last commit (re-read when another writer moved it). */
-  private headId = -1;
-  private headHash: string | null = null;
-  private readonly lineageWriter: LineageWriter;
-  private readonly insertBatch: Transaction<
-    (buffer: unknown[], rows: number, waiters: Waiter[], lineage: ComputeLineage[]) => void
-  >;
+  private readonly writer: LogBatchWriter;
   private readonly batchSize: number;
   private readonly maxDelayMs: number;
   private readonly retryInitialMs: number;
   private readonly retryMaxMs: number;
-  private readonly onError: (error: LogCommitError) => void;
-  private readonly now: () => number;
-  private readonly onCommit: (() => void) | undefined;
-  private readonly commitListeners = new Set<() => void>();
-  private buffer: (string | number | null)[] = [];
-  private pending = 0;
-  /** Compute lineage waiting for the next commit (it joins the log rows' transaction). */
-  private lineage: ComputeLineage[] = [];
-  private waiters: Waiter[] = [];
+  private readonly listeners: CommitListeners;
+  /** The rows, waiters and lineage of the next commit. */
+  private readonly batch: PendingBatch;
   private timer: NodeJS.Timeout | null = null;
   private immediate: NodeJS.Immediate | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
@@ -124,65 +64,10 @@ export class LogStore implements LogReader {
     this.maxDelayMs = options.maxDelayMs ?? 5;
     this.retryInitialMs = options.retryInitialMs ?? 50;
     this.retryMaxMs = options.retryMaxMs ?? 2_000;
-    this.onError = options.onError ?? ((error) => process.emitWarning(error));
-    this.now = options.now ?? Date.now;
-    this.onCommit = options.onCommit;
+    this.listeners = new CommitListeners(options);
     this.reader = new StoreReader(db);
-    this.insert = db.prepare(INSERT_HEAD + ROW_VALUES);
-    this.insertMany = db.prepare(
-      INSERT_HEAD + Array<string>(ROWS_PER_INSERT).fill(ROW_VALUES).join(", "),
-    );
-    this.head = new ChainHeadReader(db);
-    this.lineageWriter = new LineageWriter(db);
-    this.insertBatch = db.transaction(
-      (buffer: unknown[], rows: number, waiters: Waiter[], lineage: ComputeLineage[]) => {
-        this.lineageWriter.write(lineage);
-        const { insert, insertMany } = this;
-        const many = this.manyParams;
-        many.length = 0;
-        // Whole groups of ROWS_PER_INSERT rows go in one statement, the rest one by one.
-        const grouped = rows - (rows % ROWS_PER_INSERT);
-        // Ids are given here, not by SQLite, because each row's hash covers its id. Inside the
-        // write lock, so another writer (the CLI) cannot take the same id or fork the chain.
-        const lastId = this.head.lastId();
-        if (lastId !== this.headId || this.headHash === null) {
-          const head = this.head.read(lastId);
-          this.headId = head.id;
-          this.headHash = head.hash;
-        }
-        let prev = this.headHash;
-        let w = 0;
-        let next = waiters.length > 0 ? waiters[0].index : -1;
-        for (let i = 0, k = 0; i < rows; i += 1, k += SLOTS) {
-          const id = lastId + 1 + i;
-          const ts = buffer[k] as number;
-          const source = buffer[k + 1] as string;
-          const type = buffer[k + 2] as string;
-          const refId = buffer[k + 3] as string | null;
-          const payload = buffer[k + 4] as string | null;
-          // Rows made before the chain still wait for their hash (chainPendingRows): these wait too.
-          if (prev !== null)
-            prev = chainHash(prev, canonicalRow(id, ts, source, type, refId, payload));
-          if (i < grouped) {
-            many.push(id, ts, source, type, refId, payload, prev);
-            if (many.length === ROWS_PER_INSERT * COLUMNS) {
-              insertMany.run(many);
-              many.length = 0;
-            }
-          } else {
-            insert.run(id, ts, source, type, refId, payload, prev);
-          }
-          if (i === next) {
-            const row = waiters[w].row;
-            if (row !== null) row.id = id;
-            w += 1;
-            next = w < waiters.length ? waiters[w].index : -1;
-          }
-        }
-        this.headId = lastId + rows;
-        this.headHash = prev;
-      },
-    );
+    this.batch = new PendingBatch(db.name, options.now ?? Date.now);
+    this.writer = new LogBatchWriter(db);
   }
 
   /** A store on its own connection to the workspace's `data/logs.db` (created if needed);
@@ -200,8 +85,7 @@ export class LogStore implements LogReader {
    * @throws LogStoreClosedError after close().
    */
   recordCompute(record: ComputeLineage): void {
-    if (this.closing !== null) throw new LogStoreClosedError(this.db.name);
-    this.lineage.push(record);
+    this.batch.addLineage(record);
     if (this.timer === null && this.retryTimer === null && this.immediate === null) {
       this.timer = setTimeout(this.onTimer, this.maxDelayMs);
     }
@@ -209,7 +93,7 @@ export class LogStore implements LogReader {
 
   /** Rows buffered and not yet committed. */
   get pendingRows(): number {
-    return this.pending;
+    return this.batch.rows;
   }
 
   /**
@@ -228,8 +112,8 @@ export class LogStore implements LogReader {
    * @throws InvalidLogRowError, LogPayloadError for a malformed row; LogStoreClosedError after close().
    */
   append(row: NewLogRow): void {
-    this.enqueue(row);
-    if (this.pending >= this.batchSize) {
+    this.batch.add(row);
+    if (this.batch.rows >= this.batchSize) {
       if (this.retryTimer === null) this.commit();
     } else if (this.timer === null && this.retryTimer === null) {
       this.timer = setTimeout(this.onTimer, this.maxDelayMs);
@@ -246,7 +130,7 @@ export class LogStore implements LogReader {
     return new Promise<LogRow | null>((resolve, reject) => {
       const payload =
         row.payload instanceof JsonText ? (JSON.parse(row.payload.text) as unknown) : row.payload;
-      const ts = this.enqueue(row);
+      const ts = this.batch.add(row);
       const stored: LogRow = {
         id: 0,
         ts,
@@ -255,7 +139,10 @@ export class LogStore implements LogReader {
         refId: row.refId ?? null,
         payload: payload ?? null,
       };
-      this.await({ index: this.pending - 1, row: stored, resolve, reject });
+      this.batch.awaitRow(stored, resolve, reject);
+      if (this.immediate === null && this.retryTimer === null) {
+        this.immediate = setImmediate(this.onTimer);
+      }
     }) as Promise<LogRow<P>>;
   }
 
@@ -265,23 +152,20 @@ export class LogStore implements LogReader {
    */
   appendCommitted(row: NewLogRow): Promise<void> {
     try {
-      this.enqueue(row);
+      this.batch.add(row);
     } catch (error) {
       return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
     // Consecutive rows of this kind share one waiter and one promise: they are committed
     // together, and their callers' reactions still run in append order. A durable row appended
     // in between starts a new one, so every caller hears of its commit in append order.
-    const last = this.waiters.length > 0 ? this.waiters[this.waiters.length - 1] : null;
-    if (last?.shared !== undefined) return last.shared;
-    let resolve!: () => void;
-    let reject!: (error: Error) => void;
-    const shared = new Promise<void>((resolveShared, rejectShared) => {
-      resolve = resolveShared;
-      reject = rejectShared;
-    });
-    this.await({ index: this.pending - 1, row: null, resolve, reject, shared });
-    return shared;
+    const shared = this.batch.lastWaiter?.shared;
+    if (shared !== undefined) return shared;
+    const committed = this.batch.awaitCommit();
+    if (this.immediate === null && this.retryTimer === null) {
+      this.immediate = setImmediate(this.onTimer);
+    }
+    return committed;
   }
 
   /**
@@ -291,7 +175,7 @@ export class LogStore implements LogReader {
    */
   async flush(): Promise<void> {
     const deadline = Date.now() + BUSY_TIMEOUT_MS;
-    while (this.pending > 0 || this.lineage.length > 0) {
+    while (!this.batch.empty) {
       const outcome = this.commit();
       if (outcome === "committed") return;
       if (outcome === "failed") throw this.lastError!;
@@ -299,7 +183,7 @@ export class LogStore implements LogReader {
       if (Date.now() > deadline) {
         throw new LogCommitError(
           this.db.name,
-          this.pending,
+          this.batch.rows,
           this.failures + 1,
           new Error(`a transaction stayed open on the connection for ${BUSY_TIMEOUT_MS} ms`),
         );
@@ -316,6 +200,7 @@ export class LogStore implements LogReader {
    */
   close(): Promise<void> {
     this.closing ??= this.shutdown();
+    this.batch.close();
     return this.closing;
   }
 
@@ -330,10 +215,7 @@ export class LogStore implements LogReader {
    * called. For readers that follow the log as it grows, such as the dashboard's live view.
    */
   onCommitted(listener: () => void): () => void {
-    this.commitListeners.add(listener);
-    return () => {
-      this.commitListeners.delete(listener);
-    };
+    return this.listeners.add(listener);
   }
 
   /** How many log rows match the filters (buffered rows committed first). */
@@ -346,50 +228,14 @@ export class LogStore implements LogReader {
     try {
       await this.flush();
     } catch (error) {
-      const lost = new LogCloseError(this.db.name, this.pending, error);
-      for (const waiter of this.waiters) waiter.reject(lost);
-      this.waiters = [];
-      this.buffer = [];
-      this.pending = 0;
-      this.lineage = [];
+      const lost = new LogCloseError(this.db.name, this.batch.rows, error);
+      this.batch.fail(lost);
       throw lost;
     } finally {
       this.clearTimers();
       if (this.retryTimer !== null) clearTimeout(this.retryTimer);
       this.retryTimer = null;
       if (this.ownsDb && this.db.open) this.db.close();
-    }
-  }
-
-  private enqueue(row: NewLogRow): number {
-    if (this.closing !== null) throw new LogStoreClosedError(this.db.name);
-    const { source, type } = row;
-    if (typeof source !== "string" || source === "" || typeof type !== "string" || type === "") {
-      throw new InvalidLogRowError(
-        `log row needs a non-empty source and type, got source ${JSON.stringify(source)}, ` +
-          `type ${JSON.stringify(type)}`,
-      );
-    }
-    const ts = row.ts ?? this.now();
-    if (!Number.isSafeInteger(ts)) {
-      throw new InvalidLogRowError(
-        `log row ${source}/${type}: ts must be integer epoch ms, got ${String(ts)}`,
-      );
-    }
-    const refId = row.refId ?? null;
-    if (refId !== null && typeof refId !== "string") {
-      throw new InvalidLogRowError(`log row ${source}/${type}: refId must be a string or null`);
-    }
-    const text = payloadText(row.payload, source, type);
-    this.buffer.push(ts, source, type, refId, text);
-    this.pending += 1;
-    return ts;
-  }
-
-  private await(waiter: Waiter): void {
-    this.waiters.push(waiter);
-    if (this.immediate === null && this.retryTimer === null) {
-      this.immediate = setImmediate(this.onTimer);
     }
   }
 
@@ -403,59 +249,39 @@ export class LogStore implements LogReader {
   };
 
   private commitIfIdle(): void {
-    if (this.pending > 0 && this.retryTimer === null) this.commit();
+    if (this.batch.rows > 0 && this.retryTimer === null) this.commit();
   }
 
   private commit(): CommitOutcome {
     this.clearTimers();
-    if (this.pending === 0 && this.lineage.length === 0) return "committed";
+    const batch = this.batch;
+    if (batch.empty) return "committed";
     if (this.db.inTransaction) {
       this.timer = setTimeout(this.onTimer, 1);
       return "deferred";
     }
-    const rows = this.pending;
-    const buffer = this.buffer;
-    const waiters = this.waiters;
-    const lineage = this.lineage;
+    const rows = batch.rows;
+    const waiters = batch.waiters;
     try {
-      this.insertBatch.immediate(buffer, rows, waiters, lineage);
+      this.writer.write(batch);
     } catch (error) {
-      this.headId = -1; // rolled back: the head is read again at the next commit
       this.failures += 1;
       this.lastError = new LogCommitError(this.db.name, rows, this.failures, error);
       if (this.retryTimer !== null) clearTimeout(this.retryTimer);
       const delay = Math.min(this.retryMaxMs, this.retryInitialMs * 2 ** (this.failures - 1));
       this.retryTimer = setTimeout(this.onRetry, delay);
-      this.report(this.lastError);
+      this.listeners.failed(this.lastError);
       return "failed";
     }
-    this.buffer = [];
-    this.pending = 0;
-    this.waiters = [];
-    this.lineage = [];
+    batch.clear();
     this.failures = 0;
     this.lastError = null;
     // A flush may have succeeded during a backoff: go back to the normal timer at once.
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
     this.retryTimer = null;
-    this.onCommit?.();
-    for (const listener of this.commitListeners) {
-      try {
-        listener();
-      } catch {
-        // A listener is told, never trusted: the commit has happened whatever it does.
-      }
-    }
+    this.listeners.committed();
     for (const waiter of waiters) waiter.resolve(waiter.row);
     return "committed";
-  }
-
-  private report(error: LogCommitError): void {
-    try {
-      this.onError(error);
-    } catch {
-      // A failing error handler must not stop the retries.
-    }
   }
 
   private clearTimers(): void {

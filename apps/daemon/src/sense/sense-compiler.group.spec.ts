@@ -4,13 +4,8 @@ import { pathToFileURL } from "node:url";
 import type { CompiledSense } from "@nerve/core";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { BuildManifest } from "../process/build-manifest.js";
-import { FixtureWorkspace } from "./__fixtures__/workspace.js";
-import { SenseCompiler, type SenseBuild, type SenseBuildOk } from "./sense-compiler.js";
-
-function expectOk(build: SenseBuild): SenseBuildOk {
-  if (!build.ok) throw new Error(`expected a build, got ${build.error.message}`);
-  return build;
-}
+import { expectOk, FixtureWorkspace } from "./__fixtures__/workspace.js";
+import { SenseCompiler, type SenseBuild } from "./sense-compiler.js";
 
 function errorOf(build: SenseBuild): { message: string; file: string | null } | null {
   return build.ok ? null : { message: build.error.message, file: build.error.file };

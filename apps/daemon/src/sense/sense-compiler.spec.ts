@@ -2,21 +2,11 @@ import { existsSync, readFileSync, utimesSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
-import { FixtureWorkspace } from "./__fixtures__/workspace.js";
+import { expectOk, FixtureWorkspace } from "./__fixtures__/workspace.js";
 import { resolveSdkSpecifier } from "../sdk/sdk-packages.js";
 import { SenseCompileError } from "./errors/sense-compile.error.js";
-import {
-  SenseCompiler,
-  WORKER_BUNDLE,
-  type SenseBuild,
-  type SenseBuildOk,
-} from "./sense-compiler.js";
+import { SenseCompiler, WORKER_BUNDLE } from "./sense-compiler.js";
 import { senseWorkerFile } from "./worker-file.js";
-
-function expectOk(build: SenseBuild): SenseBuildOk {
-  if (!build.ok) throw new Error(`expected a build, got ${build.error.message}`);
-  return build;
-}
 
 describe(SenseCompiler.name, () => {
   let workspace: FixtureWorkspace;

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { CompiledSense } from "@nerve/core";
+import type { SenseBuild, SenseBuildOk } from "../sense-compiler.js";
 
 const FIXTURE_SENSES = fileURLToPath(new URL("./senses/", import.meta.url));
 
@@ -44,3 +45,9 @@ export class FixtureWorkspace {
 
 /** A trigger of kind `manual`. */
 export const manual = { kind: "manual" as const, signals: [] };
+
+/** The build, asserted to have succeeded (its error message otherwise). */
+export function expectOk(build: SenseBuild): SenseBuildOk {
+  if (!build.ok) throw new Error(`expected a build, got ${build.error.message}`);
+  return build;
+}
